@@ -1,0 +1,1 @@
+"""The union catalog store: SQLAlchemy models, Alembic migrations, ingest, holdings, search and export."""

@@ -1,0 +1,76 @@
+"""Settings from ``KITAPBRIDGE_*`` environment variables and an optional TOML file.
+
+This is the only module that reads the environment; everything else receives a
+``Settings`` object.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///kitapbridge.db"
+"""The embedded store: a SQLite file in the working directory."""
+
+DEFAULT_REDIS_URL: str | None = None
+"""No Redis means jobs run inline, in-process."""
+
+DEFAULT_IMPORT_BATCH_SIZE = 1000
+"""Records committed per transaction during an import."""
+
+DEFAULT_SRU_MAXIMUM_RECORDS = 100
+"""The cap on SRU maximumRecords, advertised in explain."""
+
+DEFAULT_SRU_RESULT_SET_TTL = 300
+"""Seconds an SRU result set stays addressable by its resultSetId."""
+
+ENV_PREFIX = "KITAPBRIDGE_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with its default; immutable once built."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = DEFAULT_REDIS_URL
+    import_batch_size: int = DEFAULT_IMPORT_BATCH_SIZE
+    sru_maximum_records: int = DEFAULT_SRU_MAXIMUM_RECORDS
+    sru_result_set_ttl: int = DEFAULT_SRU_RESULT_SET_TTL
+    staff_tokens: Mapping[str, str] = field(default_factory=dict)
+    """Staff bearer token → staff member's name, for endpoints that write."""
+
+    @classmethod
+    def load(
+        cls, environ: Mapping[str, str] | None = None, config_file: Path | None = None
+    ) -> Settings:
+        """Build settings: defaults, then the TOML file, then the environment."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        config_file = config_file or _path_or_none(environ.get(ENV_PREFIX + "CONFIG"))
+        if config_file is not None:
+            with config_file.open("rb") as handle:
+                values.update(tomllib.load(handle))
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _parse_env_value(f.name, raw)
+        return replace(cls(), **values)  # type: ignore[arg-type]
+
+
+def _path_or_none(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _parse_env_value(name: str, raw: str) -> object:
+    if name in {"import_batch_size", "sru_maximum_records", "sru_result_set_ttl"}:
+        return int(raw)
+    if name == "staff_tokens":
+        # "token1=Name One,token2=Name Two"
+        pairs = (item.split("=", 1) for item in raw.split(",") if "=" in item)
+        return {token.strip(): who.strip() for token, who in pairs}
+    if name == "redis_url":
+        return raw or None
+    return raw

@@ -1,0 +1,1 @@
+"""Deduplication: normalisation, match keys, blocking, pairwise scoring, clustering and the display record."""

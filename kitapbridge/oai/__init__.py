@@ -1,0 +1,1 @@
+"""OAI-PMH provider over the union catalog."""

@@ -1,0 +1,1 @@
+"""The Flask application: staff console and JSON API."""

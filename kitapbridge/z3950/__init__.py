@@ -1,0 +1,1 @@
+"""Z39.50 target for copy cataloguing."""
