@@ -1,0 +1,5 @@
+"""``python -m kitapbridge`` runs the CLI, for environments without the console script."""
+
+from kitapbridge.cli import main
+
+main()
