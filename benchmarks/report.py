@@ -68,7 +68,8 @@ def write_benchmarks_md(path: Path, sections: list[Section]) -> None:
         f"- revision: {git_revision()}",
         "- reproduce: `make bench` (or `python -m benchmarks.run NAME` for one section)",
         "",
-        "Timings vary with machine load; ratios against a peer measured in the same run are the figures to compare.",
+        "Timings vary with machine load; ratios against a peer measured in the same run"
+        " are the figures to compare.",
         "",
     ]
     path.write_text("\n".join(header) + "\n".join(s.to_markdown() for s in sections))

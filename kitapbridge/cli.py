@@ -26,8 +26,12 @@ pass_settings = click.make_pass_decorator(Settings)
     envvar="KITAPBRIDGE_CONFIG",
     help="TOML settings file (environment variables KITAPBRIDGE_* override it).",
 )
-@click.option("--database-url", envvar="KITAPBRIDGE_DATABASE_URL", help="SQLAlchemy URL of the store.")
-@click.option("--redis-url", envvar="KITAPBRIDGE_REDIS_URL", help="Redis URL; unset runs jobs inline.")
+@click.option(
+    "--database-url", envvar="KITAPBRIDGE_DATABASE_URL", help="SQLAlchemy URL of the store."
+)
+@click.option(
+    "--redis-url", envvar="KITAPBRIDGE_REDIS_URL", help="Redis URL; unset runs jobs inline."
+)
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
 def main(

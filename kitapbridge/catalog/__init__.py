@@ -1,1 +1,4 @@
-"""The union catalog store: SQLAlchemy models, Alembic migrations, ingest, holdings, search and export."""
+"""The union catalog store.
+
+SQLAlchemy models, Alembic migrations, ingest, holdings, search and export.
+"""

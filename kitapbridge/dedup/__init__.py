@@ -1,1 +1,4 @@
-"""Deduplication: normalisation, match keys, blocking, pairwise scoring, clustering and the display record."""
+"""Deduplication.
+
+normalisation, match keys, blocking, pairwise scoring, clustering and the display record.
+"""

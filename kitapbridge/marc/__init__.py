@@ -1,1 +1,4 @@
-"""MARC reading, encoding detection, RUSMARC/UNIMARC crosswalks, normalisation, validation and writing. Knows nothing of the database."""
+"""MARC: reading, encoding detection, crosswalks, normalisation, validation and writing.
+
+RUSMARC and UNIMARC are converted to MARC21. This package knows nothing of the database.
+"""
