@@ -18,6 +18,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for ``settings`` (loaded from the environment when omitted)."""
     app = Flask("kitapbridge")
     app.extensions[SETTINGS_KEY] = settings or Settings.load()
+
+    from kitapbridge.web import api, db
+
+    db.init_app(app)
+    api.init_app(app)
     return app
 
 

@@ -1,0 +1,72 @@
+"""The jobs: plain functions with serialisable arguments, importable by dotted path.
+
+rq workers import them by name (``kitapbridge.queue.jobs.import_catalog``) and
+the inline runner calls them directly, with the same keyword arguments. Each
+job opens its own engine inside the process that runs it and disposes of it
+at the end: rq forks a work-horse per job, and pooled connections must never
+cross a fork (SQLAlchemy, "Using Connection Pools with Multiprocessing or
+os.fork()"). A job raises on failure; the runner records it.
+
+``progress`` is the only argument that is not serialisable: the inline runner
+passes its reporter, and under rq it is left out and the job publishes its
+progress in the rq job's meta.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy.orm import sessionmaker
+
+from kitapbridge.catalog.ingest import IncomingRecord, ingest
+from kitapbridge.catalog.models import ImportRun
+from kitapbridge.catalog.store import make_engine
+from kitapbridge.config import DEFAULT_IMPORT_BATCH_SIZE
+from kitapbridge.connectors import SourceSystem, open_connector
+from kitapbridge.marc import convert_record
+from kitapbridge.queue.progress import Progress, ProgressReporter, reporter_for_current_job
+from kitapbridge.queue.runs import claim_run, run_summary
+
+logger = logging.getLogger(__name__)
+
+
+def import_catalog(
+    *,
+    run_id: int,
+    database_url: str,
+    system: str,
+    source: str,
+    batch_size: int = DEFAULT_IMPORT_BATCH_SIZE,
+    progress: ProgressReporter | None = None,
+) -> dict[str, Any]:
+    """Import a school's export or database (``source``) under the existing run ``run_id``.
+
+    Resumable: the run's committed ``records_done`` are skipped, so a retried
+    or resumed job continues after the last committed batch and ends with the
+    same records and counts as an uninterrupted run. Returns the run summary
+    (``runs.run_summary``), which is also the rq job's result.
+    """
+    report = reporter_for_current_job(progress)
+    engine = make_engine(database_url)
+    try:
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        with sessions.begin() as session:
+            run = claim_run(session, run_id)
+            report(Progress(run.records_done, run.records_total))
+        logger.info("run %s: importing %s source %s", run_id, system, source)
+
+        def on_batch(run: ImportRun) -> None:
+            report(Progress(run.records_done, run.records_total))
+
+        records = _converted(SourceSystem(system), source)
+        run = ingest(sessions, run_id, records, batch_size=batch_size, on_batch=on_batch)
+        return run_summary(run)
+    finally:
+        engine.dispose()
+
+
+def _converted(system: SourceSystem, source: str) -> Iterator[IncomingRecord]:
+    for record in open_connector(system, source):
+        yield record, convert_record(record)
