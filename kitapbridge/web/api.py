@@ -34,6 +34,7 @@ from kitapbridge.catalog.schools import find_school
 from kitapbridge.connectors import SourceSystem
 from kitapbridge.errors import KitapbridgeError
 from kitapbridge.queue.imports import import_job_id, make_runner, run_school_isil, submit_import
+from kitapbridge.queue.runner import Runner
 from kitapbridge.queue.runs import run_summary
 from kitapbridge.web.app import app_settings
 from kitapbridge.web.auth import AuthError, Caller, authenticate
@@ -43,6 +44,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 NETWORK_DATABASE_SCHEMES = ("postgresql", "mysql", "mariadb", "mssql", "oracle", "firebird")
 """Database URLs a school may name: servers reached over the network, never a file here."""
+
+
+RUNNER_KEY = "kitapbridge.runner"
 
 
 class ApiError(KitapbridgeError):
@@ -71,11 +75,10 @@ def start_import(isil: str) -> tuple[Response, int, dict[str, str]]:
         raise ApiError(404, "unknown_school", f"no school {isil} is registered")
     session.rollback()
     system, source = _import_source(isil)
-    settings = app_settings(current_app)
     submission = submit_import(
-        settings,
+        app_settings(current_app),
         sessions(),
-        make_runner(settings),
+        _runner(),
         isil=isil,
         system=system,
         source=source,
@@ -97,7 +100,7 @@ def import_status(run_id: int) -> Response:
     isil = run_school_isil(session, run)
     caller.require_school(isil)
     summary: dict[str, Any] = {**run_summary(run), "school": isil}
-    job = make_runner(app_settings(current_app)).outcome(import_job_id(run_id))
+    job = _runner().outcome(import_job_id(run_id))
     if job is not None:
         summary["job"] = {"id": job.job_id, "state": job.state}
     return jsonify(summary)
@@ -119,6 +122,14 @@ def _http_error(error: HTTPException) -> tuple[Response, int]:
     code = error.code or 500
     name = (error.name or "error").lower().replace(" ", "_")
     return jsonify(error=name, message=error.description), code
+
+
+def _runner() -> Runner:
+    """This process's runner: one Redis client per process (redis-py re-opens after a fork)."""
+    runner: Runner | None = current_app.extensions.get(RUNNER_KEY)
+    if runner is None:
+        runner = current_app.extensions[RUNNER_KEY] = make_runner(app_settings(current_app))
+    return runner
 
 
 def _caller() -> Caller:

@@ -40,6 +40,14 @@ def db_session() -> Session:
     return session
 
 
+def dispose(app: Flask) -> None:
+    """Close the pooled connections of this process's engine (at shutdown, after tests)."""
+    made = app.extensions.pop(SESSIONS_KEY, None)
+    if made is not None:
+        engine = made[1].kw["bind"]
+        engine.dispose()
+
+
 def close_session(_error: BaseException | None = None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is not None:
