@@ -9,6 +9,8 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import click
@@ -86,7 +88,6 @@ def import_command(
     queued for `kitapbridge worker` (add --wait to follow it). Exit 0 when the
     run completed (its report is printed), 1 when it failed.
     """
-    from kitapbridge.catalog.store import open_store
     from kitapbridge.queue.follow import ProgressBar, wait_for_job
     from kitapbridge.queue.imports import (
         ResumeError,
@@ -96,35 +97,48 @@ def import_command(
     )
     from kitapbridge.queue.runner import RQRunner
 
-    sessions = open_store(settings)
     bar = ProgressBar(f"run {resume_run}" if resume_run else f"{isil} {system}")
-    runner = make_runner(settings, progress=bar)
+    with _store(settings) as sessions, closing(make_runner(settings, progress=bar)) as runner:
+        try:
+            if resume_run is not None:
+                submission = resume_import(settings, sessions, runner, resume_run, source=source)
+            elif system is None or source is None or isil is None:
+                raise click.UsageError("SYSTEM, SOURCE and --school are required (or --resume RUN)")
+            else:
+                submission = submit_import(
+                    settings,
+                    sessions,
+                    runner,
+                    isil=isil,
+                    system=SourceSystem(system),
+                    source=source,
+                    started_by=f"cli:{getpass.getuser()}",
+                    name=name,
+                )
+            if isinstance(runner, RQRunner):
+                job_id = submission.job.job_id
+                click.echo(f"run {submission.run_id}: queued as job {job_id}", err=True)
+                if not wait:
+                    return
+                wait_for_job(runner, job_id, bar)
+        except ResumeError as error:
+            raise click.ClickException(str(error)) from error
+        finally:
+            bar.close()
+        exit_code = _print_run_report(sessions, submission.run_id)
+    raise SystemExit(exit_code)
+
+
+@contextmanager
+def _store(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    """The store's session factory for one command; its connections are closed at the end."""
+    from kitapbridge.catalog.store import open_store
+
+    sessions = open_store(settings)
     try:
-        if resume_run is not None:
-            submission = resume_import(settings, sessions, runner, resume_run, source=source)
-        elif system is None or source is None or isil is None:
-            raise click.UsageError("SYSTEM, SOURCE and --school are required (or --resume RUN)")
-        else:
-            submission = submit_import(
-                settings,
-                sessions,
-                runner,
-                isil=isil,
-                system=SourceSystem(system),
-                source=source,
-                started_by=f"cli:{getpass.getuser()}",
-                name=name,
-            )
-        if isinstance(runner, RQRunner):
-            click.echo(f"run {submission.run_id}: queued as job {submission.job.job_id}", err=True)
-            if not wait:
-                return
-            wait_for_job(runner, submission.job.job_id, bar)
-    except ResumeError as error:
-        raise click.ClickException(str(error)) from error
+        yield sessions
     finally:
-        bar.close()
-    raise SystemExit(_print_run_report(sessions, submission.run_id))
+        sessions.kw["bind"].dispose()
 
 
 def _print_run_report(sessions: sessionmaker[Session], run_id: int) -> int:
@@ -157,7 +171,8 @@ def worker(settings: Settings, burst: bool, name: str | None) -> None:
     if not settings.redis_url:
         raise click.UsageError("a worker needs Redis: set KITAPBRIDGE_REDIS_URL or --redis-url")
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
-    run_worker(Redis.from_url(settings.redis_url), burst=burst, name=name, logging_level=level)
+    with Redis.from_url(settings.redis_url) as connection:
+        run_worker(connection, burst=burst, name=name, logging_level=level)
 
 
 @main.group()
@@ -173,9 +188,8 @@ def school() -> None:
 def school_add(settings: Settings, isil: str, name: str, region: str | None) -> None:
     """Register school ISIL (or update its name) and print a new API token, shown only once."""
     from kitapbridge.catalog.schools import ensure_school, issue_school_token
-    from kitapbridge.catalog.store import open_store
 
-    with open_store(settings).begin() as session:
+    with _store(settings) as sessions, sessions.begin() as session:
         token = issue_school_token(session, ensure_school(session, isil, name=name, region=region))
     click.echo(token)
     click.echo(f"school {isil}: keep this token; only its hash is stored", err=True)
@@ -187,9 +201,8 @@ def school_add(settings: Settings, isil: str, name: str, region: str | None) -> 
 def school_token(settings: Settings, isil: str) -> None:
     """Issue school ISIL a new API token (the old one stops working) and print it once."""
     from kitapbridge.catalog.schools import find_school, issue_school_token
-    from kitapbridge.catalog.store import open_store
 
-    with open_store(settings).begin() as session:
+    with _store(settings) as sessions, sessions.begin() as session:
         found = find_school(session, isil)
         if found is None:
             raise click.ClickException(f"no school {isil}; register it with `school add`")

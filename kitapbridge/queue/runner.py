@@ -83,6 +83,9 @@ class Runner(Protocol):
 
     def outcome(self, job_id: str) -> JobOutcome | None: ...
 
+    def close(self) -> None:
+        """Release the runner's connection, if it has one."""
+
 
 @dataclass
 class InlineRunner:
@@ -114,6 +117,9 @@ class InlineRunner:
 
     def outcome(self, job_id: str) -> JobOutcome | None:
         return self.outcomes.get(job_id)
+
+    def close(self) -> None:
+        self.outcomes.clear()
 
 
 class RQRunner:
@@ -147,6 +153,9 @@ class RQRunner:
     def outcome(self, job_id: str) -> JobOutcome | None:
         job = self.queue.fetch_job(job_id)
         return None if job is None else outcome_of(job)
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def job_queue(connection: Redis) -> Queue:

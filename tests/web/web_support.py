@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask
 
-from kitapbridge.queue.runner import RQRunner
 from kitapbridge.web import db
 from kitapbridge.web.api import RUNNER_KEY
 
@@ -15,5 +14,5 @@ def close_app(app: Flask) -> None:
     """Release what the app opened in this process: its engine and its Redis client."""
     db.dispose(app)
     runner = app.extensions.get(RUNNER_KEY)
-    if isinstance(runner, RQRunner):
-        runner.connection.close()
+    if runner is not None:
+        runner.close()
