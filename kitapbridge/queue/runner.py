@@ -47,6 +47,9 @@ RETRY_INTERVALS = (10, 30, 60)
 JOB_SERIALIZER = JSONSerializer
 """Job arguments and results travel as JSON: serialisable by design, no pickle from Redis."""
 
+INLINE_OUTCOMES_KEPT = 100
+"""Outcomes the inline runner remembers (a long-lived web process must not grow without end)."""
+
 JobFunction = Callable[..., Any]
 
 
@@ -113,6 +116,8 @@ class InlineRunner:
         else:
             outcome = JobOutcome(job_id, JobState.FINISHED, result=result)
         self.outcomes[job_id] = outcome
+        while len(self.outcomes) > INLINE_OUTCOMES_KEPT:
+            del self.outcomes[next(iter(self.outcomes))]
         return outcome
 
     def outcome(self, job_id: str) -> JobOutcome | None:
