@@ -73,7 +73,11 @@ def announce_executor(job: Job) -> None:
 
 
 def reporter_for_current_job(given: ProgressReporter | None) -> ProgressReporter:
-    """``given`` when the inline runner passed one, else the RQ job's meta, else nothing."""
+    """Where a starting job reports progress: ``given`` (inline), else its rq job's meta.
+
+    Under rq this also records the executing process (``announce_executor``);
+    outside any runner (a direct call) progress goes nowhere.
+    """
     if given is not None:
         return given
     job = get_current_job()
