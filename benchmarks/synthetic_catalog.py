@@ -16,12 +16,43 @@ from kitapbridge.connectors.base import Holding, SourceRecord, SourceSystem
 from kitapbridge.marc.conversion import Conversion
 from kitapbridge.marc.flavour import Flavour
 
-TITLE_WORDS = (
-    "Қазақ әдебиеті тарихы Абай жолы оқулық математика физика химия биология "
-    "география Отан соғысы балаларға арналған ертегілер жинағы мектеп оқушылары "
-    "Русский язык литература история Казахстана сборник задач по алгебре "
-    "рассказы повести стихи избранное хрестоматия для школьников"
-).split()
+TITLE_WORDS = [
+    "Қазақ",
+    "әдебиеті",
+    "тарихы",
+    "Абай",
+    "жолы",
+    "оқулық",
+    "математика",
+    "физика",
+    "химия",
+    "биология",
+    "география",
+    "Отан",
+    "соғысы",
+    "балаларға",
+    "арналған",
+    "ертегілер",
+    "жинағы",
+    "мектеп",
+    "оқушылары",
+    "Русский",
+    "язык",
+    "литература",
+    "история",
+    "Казахстана",
+    "сборник",
+    "задач",
+    "по",
+    "алгебре",
+    "рассказы",
+    "повести",
+    "стихи",
+    "избранное",
+    "хрестоматия",
+    "для",
+    "школьников",
+]
 AUTHORS = (
     "Әуезов, Мұхтар",
     "Абай Құнанбайұлы",
@@ -50,9 +81,7 @@ def marc_record(n: int, version: int = 0) -> pymarc.Record:
         pymarc.Field(tag="001", data=f"SYN{n:08d}"),
         pymarc.Field(tag="005", data="20240101120000.0"),
         pymarc.Field(tag="008", data=f"240101s{year}    kz            000 1 {lang} d"),
-        pymarc.Field(
-            tag="020", indicators=[" ", " "], subfields=[pymarc.Subfield("a", _isbn(n))]
-        ),
+        pymarc.Field(tag="020", indicators=[" ", " "], subfields=[pymarc.Subfield("a", _isbn(n))]),
         pymarc.Field(
             tag="080", indicators=["0", " "], subfields=[pymarc.Subfield("a", "821.512.122")]
         ),
@@ -120,7 +149,9 @@ def source_and_conversion(n: int, version: int = 0) -> tuple[SourceRecord, Conve
     return source, Conversion(record=record, flavour=Flavour.MARC21, encoding="utf-8")
 
 
-def synthetic_export(count: int, start: int = 0, version: int = 0) -> Iterator[tuple[SourceRecord, Conversion]]:
+def synthetic_export(
+    count: int, start: int = 0, version: int = 0
+) -> Iterator[tuple[SourceRecord, Conversion]]:
     """``count`` records numbered from ``start``."""
     for n in range(start, start + count):
         yield source_and_conversion(n, version)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Table, delete, select, text
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog import bulk
@@ -77,13 +77,14 @@ def replace_holdings(
             )
     rows = [row for row in rows if row]
     if rows:
-        statement = bulk.dialect_insert(session, HOLDINGS)
-        statement = statement.on_conflict_do_update(
-            index_elements=["school_id", "barcode"],
-            index_where=text("barcode IS NOT NULL"),
-            set_={name: statement.excluded[name] for name in _UPDATED_ON_MOVE},
+        bulk.upsert(
+            session,
+            HOLDINGS,
+            rows,
+            conflict=("school_id", "barcode"),
+            conflict_where=HOLDINGS.c.barcode.is_not(None),
+            update=_UPDATED_ON_MOVE,
         )
-        session.execute(statement, rows)
     return warnings
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pymarc
@@ -110,7 +111,7 @@ def _index_codes(record: pymarc.Record, entry: RecordIndex) -> None:
         if compact:
             entry.terms.add((SearchIndex.ISSN, compact))
     control = record.get("001")
-    if control is not None and control.data.strip():
+    if control is not None and control.data and control.data.strip():
         entry.terms.add((SearchIndex.CONTROL_NUMBER, notation_key(control.data)))
     for value in _subfield_values(record, ("035",), "a"):
         entry.terms.add((SearchIndex.CONTROL_NUMBER, notation_key(value)))
@@ -129,7 +130,7 @@ def _index_codes(record: pymarc.Record, entry: RecordIndex) -> None:
 
 
 def notation_key(value: str) -> str:
-    """A classification notation or identifier as one comparable key: NFKC, case-folded, no spaces."""
+    """A notation or identifier as one comparable key: NFKC, case-folded, no spaces."""
     return "".join(unicodedata.normalize("NFKC", value).casefold().split())[:MAX_KEY_LENGTH]
 
 
@@ -140,10 +141,8 @@ def isbn_forms(value: str) -> list[str]:
         digits = "".join(ch for ch in candidate if ch.isdigit() or ch in "Xx").upper()
         return [digits] if digits else []
     forms = {stdnum_isbn.to_isbn13(candidate)}
-    try:
+    with suppress(ValueError):  # a 979 ISBN-13 has no ISBN-10 form
         forms.add(stdnum_isbn.to_isbn10(candidate))
-    except ValueError:
-        pass  # a 979 ISBN-13 has no ISBN-10 form
     return sorted(forms)
 
 
@@ -154,9 +153,9 @@ def issn_form(value: str) -> str:
 
 def publication_year(record: pymarc.Record) -> int:
     """Date 1 of 008/07-10 when it is a year, else the first year in 260/264 $c."""
-    control = record.get("008")
-    if control is not None and len(control.data) >= 11 and control.data[7:11].isdigit():
-        return int(control.data[7:11])
+    fixed = _fixed_data(record)
+    if len(fixed) >= 11 and fixed[7:11].isdigit():
+        return int(fixed[7:11])
     for value in _subfield_values(record, ("264", "260"), "c"):
         match = _YEAR.search(value)
         if match:
@@ -174,9 +173,9 @@ def _phrase(words: list[str]) -> str:
 
 
 def _language_codes(record: pymarc.Record) -> Iterator[str]:
-    control = record.get("008")
-    if control is not None and len(control.data) >= 38:
-        code = control.data[35:38].strip().casefold()
+    fixed = _fixed_data(record)
+    if len(fixed) >= 38:
+        code = fixed[35:38].strip().casefold()
         if code.isalpha() and len(code) == 3:
             yield code
     for value in _subfield_values(record, ("041",), "a"):
@@ -185,6 +184,11 @@ def _language_codes(record: pymarc.Record) -> Iterator[str]:
         for start in range(0, len(packed) - 2, 3):
             if packed[start : start + 3].isalpha():
                 yield packed[start : start + 3]
+
+
+def _fixed_data(record: pymarc.Record) -> str:
+    control = record.get("008")
+    return (control.data or "") if control is not None else ""
 
 
 def _sort_title(record: pymarc.Record, folder: WordFolder) -> str:

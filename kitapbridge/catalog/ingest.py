@@ -146,6 +146,7 @@ def apply_batch(
     existing = _existing(session, run, [p.local_id for p in prepared] + _rejected_ids(rejected))
     written: list[PreparedRecord] = []
     replaced_ids: list[int] = []
+    changed_ids: list[int] = []
     unchanged_ids: list[int] = []
     counts: Counter[str] = Counter()
     for record in prepared:
@@ -159,10 +160,12 @@ def apply_batch(
             counts["restored" if old.deleted else "updated"] += 1
             written.append(record)
             replaced_ids.append(old.id)
+            if old.content_hash != record.content_hash:
+                changed_ids.append(old.id)
         else:
             counts["unchanged"] += 1
             unchanged_ids.append(old.id)
-    _keep_versions(session, run, replaced_ids, now)
+    _keep_versions(session, run, changed_ids, now)
     record_ids = _upsert_records(session, run, written, now)
     _mark_seen(session, run, unchanged_ids + _seen_rejected(existing, rejected), now)
     bulk.delete_index_entries(session, replaced_ids)
@@ -198,8 +201,11 @@ def _resumable_run(session: Session, run_id: int) -> ImportRun:
 def _batches(
     records: Iterable[IncomingRecord], *, skip: int, size: int
 ) -> Iterator[list[tuple[int, SourceRecord, Conversion]]]:
-    numbered = ((position, s, c) for position, (s, c) in enumerate(records))
-    numbered = islice(numbered, skip, None)
+    numbered = islice(
+        ((position, source, conversion) for position, (source, conversion) in enumerate(records)),
+        skip,
+        None,
+    )
     while batch := list(islice(numbered, size)):
         yield batch
 
@@ -292,12 +298,15 @@ def _upsert_records(
         for r in written
     ]
     keep = {"id", "school_id", "system", "local_id", "first_seen_at", "first_seen_run_id"}
-    statement = bulk.dialect_insert(session, RECORDS)
-    statement = statement.on_conflict_do_update(
-        index_elements=["school_id", "system", "local_id"],
-        set_={c.name: statement.excluded[c.name] for c in RECORDS.c if c.name not in keep},
-    ).returning(RECORDS.c.id, RECORDS.c.local_id)
-    return {row.local_id: row.id for row in session.execute(statement, rows)}
+    returned = bulk.upsert(
+        session,
+        RECORDS,
+        rows,
+        conflict=("school_id", "system", "local_id"),
+        update=[name for name in rows[0] if name not in keep],
+        returning=("id", "local_id"),
+    )
+    return {row.local_id: row.id for row in returned}
 
 
 def _seen_rejected(existing: dict[str, Any], rejected: list[Rejection]) -> list[int]:
@@ -341,7 +350,12 @@ def _quarantine(session: Session, run: ImportRun, rejected: list[Rejection]) -> 
             "reason": r.reason,
             "issues": {
                 "issues": [
-                    {"code": i.code, "message": i.message, "severity": str(i.severity), "tag": i.tag}
+                    {
+                        "code": i.code,
+                        "message": i.message,
+                        "severity": str(i.severity),
+                        "tag": i.tag,
+                    }
                     for i in r.conversion.issues
                 ],
                 "decisions": list(r.conversion.decisions),

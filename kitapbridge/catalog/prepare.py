@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pymarc
 
 from kitapbridge.catalog.indexing import RecordIndex, WordFolder, index_record
+from kitapbridge.catalog.records import mark_utf8
 from kitapbridge.connectors.base import Holding, SourceRecord
 from kitapbridge.marc.conversion import Conversion
 
@@ -57,7 +58,7 @@ def prepare_record(
     record = conversion.record
     if record is None:
         return Rejection(position, source, conversion, conversion.reject_reason or "rejected")
-    record.leader[9] = "a"  # conversion hands over UTF-8; say so in the leader we store
+    mark_utf8(record)  # conversion hands over UTF-8; say so in the leader we store
     marc = record.as_marc()
     if len(marc) > ISO2709_MAX_LENGTH:
         reason = f"record is {len(marc)} bytes; ISO 2709 allows at most {ISO2709_MAX_LENGTH}"
@@ -97,8 +98,7 @@ def _control_number(record: pymarc.Record) -> str | None:
     control = record.get("001")
     if control is None:
         return None
-    value: str = control.data.strip()
-    return value or None
+    return (control.data or "").strip() or None
 
 
 def _without_stamp(record: pymarc.Record, marc: bytes) -> bytes:

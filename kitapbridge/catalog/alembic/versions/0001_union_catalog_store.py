@@ -1,4 +1,4 @@
-"""Union catalog store: schools, runs, source records, history, holdings, quarantine, audit, term index.
+"""Union catalog store: schools, runs, records, history, holdings, quarantine, audit, index.
 
 Revision ID: 0001
 Revises:
