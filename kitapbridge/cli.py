@@ -90,13 +90,15 @@ def export(
 ) -> None:
     """Export the union catalog's records."""
     from kitapbridge.catalog.export import ExportFormat, stored_records, write_records
-    from kitapbridge.catalog.store import open_store
+    from kitapbridge.catalog.store import close_store, open_store
 
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     sessions = open_store(settings)
-    with sessions() as session:
-        written = write_records(
-            stored_records(session, since=since, school=school), output, ExportFormat(export_format)
-        )
+    try:
+        with sessions() as session:
+            records = stored_records(session, since=since, school=school)
+            written = write_records(records, output, ExportFormat(export_format))
+    finally:
+        close_store(sessions)
     click.echo(f"{written} records exported", err=True)

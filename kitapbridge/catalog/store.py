@@ -46,6 +46,13 @@ def open_store(settings: Settings) -> sessionmaker[Session]:
     return sessionmaker(make_engine(settings.database_url), expire_on_commit=False)
 
 
+def close_store(sessions: sessionmaker[Session]) -> None:
+    """Close the pooled connections of a store opened with ``open_store``."""
+    engine = sessions.kw.get("bind")
+    if isinstance(engine, Engine):
+        engine.dispose()
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
     """Alembic configuration pointing at our migrations (and at ``engine`` when given)."""
     config = Config()
