@@ -1,0 +1,220 @@
+"""Any MARC file (ISO 2709, MARCXML, MARC-in-JSON) as a stream of ``SourceRecord``.
+
+Only *cutting* happens here: each record's bytes are taken out of the file
+with its position, and decoding (encoding, flavour, crosswalk) is left to
+``kitapbridge.marc``, which reads ``SourceRecord.raw``. The one seam is
+``iter_raw_records``: today it uses pymarc's ``MARCReader`` for ISO 2709,
+which handles well-formed files; when the tolerant reader of
+``kitapbridge.marc`` lands, ``iter_raw_records`` delegates to it and nothing
+else in the connectors changes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pymarc
+from lxml import etree
+
+from kitapbridge.connectors.base import SourceRecord, SourceSystem
+
+logger = logging.getLogger(__name__)
+
+MARCXML_NAMESPACE = "http://www.loc.gov/MARC21/slim"
+FIELD_TERMINATOR = 0x1E
+SNIFF_BYTES = 512
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One record's bytes as cut from a file, where they were, and the 001 if readable.
+
+    ``problem`` is set when the record could not be cut cleanly (a bad length,
+    a truncated tail); the bytes are still there for quarantine.
+    """
+
+    raw: bytes
+    raw_format: str
+    index: int
+    offset: int
+    control_number: str | None
+    problem: str | None = None
+
+
+def sniff_marc_format(head: bytes) -> str:
+    """``marcxml``, ``marcjson`` or ``iso2709`` from the first bytes of a file."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"<"):
+        return "marcxml"
+    if stripped.startswith((b"[", b"{")):
+        return "marcjson"
+    return "iso2709"
+
+
+def iter_raw_records(handle: BinaryIO) -> Iterator[RawRecord]:
+    """Cut the records out of an open binary file, whatever its MARC serialisation."""
+    head = handle.read(SNIFF_BYTES)
+    handle.seek(0)
+    raw_format = sniff_marc_format(head)
+    if raw_format == "marcxml":
+        return _iter_marcxml(handle)
+    if raw_format == "marcjson":
+        return _iter_marcjson(handle)
+    return _iter_iso2709(handle)
+
+
+class MarcFileConnector:
+    """Iterates one MARC file; the local id of each record is its 001.
+
+    ``system`` says which school system wrote the file (a KABIS or MARC-SQL
+    ISO 2709 export is read the same way as any MARC file).
+    """
+
+    def __init__(
+        self, path: str | Path, system: SourceSystem = SourceSystem.MARC, *, source_name: str = ""
+    ) -> None:
+        self.path = Path(path)
+        self.system = system
+        self.source_name = source_name or self.path.name
+
+    def __iter__(self) -> Iterator[SourceRecord]:
+        with self.path.open("rb") as handle:
+            for cut in iter_raw_records(handle):
+                if cut.problem:
+                    logger.warning(
+                        "%s record %d at byte %d: %s",
+                        self.source_name,
+                        cut.index,
+                        cut.offset,
+                        cut.problem,
+                    )
+                yield SourceRecord(
+                    system=self.system,
+                    raw=cut.raw,
+                    raw_format=cut.raw_format,
+                    index=cut.index,
+                    offset=cut.offset,
+                    local_id=cut.control_number,
+                    source_name=self.source_name,
+                )
+
+
+def _iter_iso2709(handle: BinaryIO) -> Iterator[RawRecord]:
+    # to_unicode=False: pymarc must not decode text here (it would assume
+    # MARC-8 for every Leader/09 blank record); we only want the cut bytes.
+    reader = pymarc.MARCReader(handle, to_unicode=False, permissive=True)
+    offset = 0
+    index = 0
+    while True:
+        try:
+            next(reader)
+        except StopIteration:
+            break
+        except pymarc.exceptions.FatalReaderError as error:
+            yield from _rest_after_fatal_error(handle, reader, offset, index, error)
+            break
+        chunk = reader.current_chunk or b""
+        problem = reader.current_exception
+        if not chunk:
+            break
+        yield RawRecord(
+            chunk, "iso2709", index, offset, _iso2709_control_number(chunk), _describe(problem)
+        )
+        offset += len(chunk)
+        index += 1
+    return
+
+
+def _rest_after_fatal_error(
+    handle: BinaryIO, reader: pymarc.MARCReader, offset: int, index: int, error: Exception
+) -> Iterator[RawRecord]:
+    """pymarc stops at a record whose length is not a number: keep the rest as one raw record."""
+    rest = (reader.current_chunk or b"") + handle.read()
+    if rest.strip(b"\x1a\r\n \x00"):
+        yield RawRecord(rest, "iso2709", index, offset, None, _describe(error))
+
+
+def _describe(problem: Exception | None) -> str | None:
+    if problem is None:
+        return None
+    return f"{type(problem).__name__}: {problem}"
+
+
+def _iso2709_control_number(chunk: bytes) -> str | None:
+    """The 001 of an ISO 2709 record, read from its directory without decoding the rest."""
+    try:
+        base_address = int(chunk[12:17])
+    except ValueError:
+        return None
+    directory_end = chunk.find(bytes([FIELD_TERMINATOR]), 24)
+    if directory_end < 0:
+        return None
+    for entry_start in range(24, directory_end - 11, 12):
+        entry = chunk[entry_start : entry_start + 12]
+        if entry[:3] != b"001" or not entry[3:].isdigit():
+            continue
+        length, start = int(entry[3:7]), int(entry[7:12])
+        data = chunk[base_address + start : base_address + start + length]
+        value = data.rstrip(b"\x1e").decode("ascii", errors="replace").strip()
+        return value or None
+    return None
+
+
+def _iter_marcxml(handle: BinaryIO) -> Iterator[RawRecord]:
+    # iterparse takes the same hardening as our one XMLParser: no entities, no network.
+    events = etree.iterparse(
+        handle, events=("end",), resolve_entities=False, no_network=True, remove_comments=True
+    )
+    index = 0
+    for _event, element in events:
+        if etree.QName(element).localname != "record":
+            continue
+        raw = etree.tostring(element, encoding="UTF-8", xml_declaration=False)
+        control = None
+        for child in element:
+            if (
+                etree.QName(child).localname == "controlfield"
+                and child.get("tag") == "001"
+                and child.text
+            ):
+                control = child.text.strip()
+        yield RawRecord(raw, "marcxml", index, -1, control)
+        index += 1
+        element.clear()
+
+
+def _iter_marcjson(handle: BinaryIO) -> Iterator[RawRecord]:
+    data = handle.read()
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"["):
+        records: list[Any] = json.loads(stripped)
+        for index, record in enumerate(records):
+            raw = json.dumps(record, ensure_ascii=False).encode("utf-8")
+            yield RawRecord(raw, "marcjson", index, -1, _json_control_number(record))
+        return
+    offset = 0
+    index = 0
+    for line in data.splitlines(keepends=True):
+        if line.strip():
+            try:
+                control = _json_control_number(json.loads(line))
+                problem = None
+            except json.JSONDecodeError as error:
+                control, problem = None, f"not a JSON line: {error}"
+            yield RawRecord(line.rstrip(b"\r\n"), "marcjson", index, offset, control, problem)
+            index += 1
+        offset += len(line)
+
+
+def _json_control_number(record: Any) -> str | None:
+    if not isinstance(record, dict):
+        return None
+    for field in record.get("fields", []):
+        if isinstance(field, dict) and isinstance(field.get("001"), str):
+            return str(field["001"]).strip() or None
+    return None
