@@ -32,9 +32,10 @@ FIELD_SEPARATOR = "\x1e"
 SUBFIELD_DELIMITER = "\x1f"
 RECORD_TERMINATOR = "\x1d"
 BLANK_INDICATOR_SPELLINGS = {" ", "#", "_", "\\"}
-DEFAULT_LEADER = "     nam a22     7i 4500"
+DEFAULT_LEADER = "     nam a22     7u 4500"
 """Leader for an ITEM without one: new, language material, monograph, UTF-8
-(the string is already text), encoding level 7 (minimal; we cannot tell)."""
+(the string is already text), encoding level 7 (minimal) and descriptive form
+unknown: nothing in MARC-SQL says either."""
 
 _TAG = re.compile(r"[0-9A-Za-z]{3}")
 _LEADER = re.compile(r"\d{5}[a-z ][a-z ]")

@@ -110,7 +110,7 @@ class MarcSqlDatabase:
             query = sa.select(doc).order_by(doc_id).limit(self.batch_size)
             if last is not None:
                 query = query.where(doc_id > last)
-            rows = [_upper_keys(row) for row in connection.execute(query).mappings()]
+            rows = [ColumnValues(row) for row in connection.execute(query).mappings()]
             if not rows:
                 return
             ids = [row["DOC_ID"] for row in rows]
@@ -136,7 +136,7 @@ class MarcSqlDatabase:
             missing = ~sa.exists(sa.select(doc_id).where(doc_id == copy_doc_id))
             query = sa.select(table).where(missing).order_by(schema.column(table, "INV_ID"))
             for row in connection.execute(query).mappings():
-                yield table.name.upper(), _upper_keys(row)
+                yield table.name.upper(), ColumnValues(row)
 
     def _source_record(
         self,
@@ -223,7 +223,7 @@ class _MarcSqlSchema:
             return {}
         names: dict[str, str] = {}
         for row in connection.execute(sa.select(self.sigla)).mappings():
-            values = _upper_keys(row)
+            values = ColumnValues(row)
             key = values.get("SIGLA_ID", values.get("ID"))
             if key is not None and values.get("SHORTNAME"):
                 names[str(key)] = str(values["SHORTNAME"]).strip()
@@ -232,6 +232,7 @@ class _MarcSqlSchema:
 
 def copy_holding(row: Mapping[str, Any], sigla: Mapping[str, str], *, written_off: bool) -> Holding:
     """One ``INV``/``INVOFF`` row as a ``Holding``; written-off copies are marked, not dropped."""
+    row = ColumnValues(row)
     notes: list[str] = []
     inventory = _text(row.get("T090E"))
     placeholder = placeholder_inventory_note(inventory)
@@ -264,10 +265,10 @@ def _holdings(
 ) -> list[Holding]:
     # A copy written off after the migration to INVOFF may still sit in INV with
     # STATE 2; one holding per INV_ID, the journal row winning for its reason.
-    journal = {row.get("INV_ID"): row for row in written_off}
+    journal = {ColumnValues(row).get("INV_ID"): row for row in written_off}
     holdings = []
     for row in copies:
-        entry = journal.pop(row.get("INV_ID"), None)
+        entry = journal.pop(ColumnValues(row).get("INV_ID"), None)
         if entry is None:
             holdings.append(copy_holding(row, sigla, written_off=False))
         else:
@@ -294,7 +295,7 @@ def _rows_by_doc(
     query = sa.select(table).where(doc_id.in_(doc_ids)).order_by(schema.column(table, "INV_ID"))
     grouped: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for row in connection.execute(query).mappings():
-        values = _upper_keys(row)
+        values = ColumnValues(row)
         grouped[values["DOC_ID"]].append(values)
     return grouped
 
@@ -311,8 +312,23 @@ def _item_text(item: Any, doc_id: Any) -> str:
     return str(item)
 
 
-def _upper_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
-    return {str(key).upper(): value for key, value in row.items()}
+class ColumnValues(dict[str, Any]):
+    """A row as read, column names in their own case (for ``raw``); lookups ignore case.
+
+    SQL Server is case-insensitive, so one installation's ``T090e`` is another's
+    ``T090E``; the connector asks for upper-case names and finds either.
+    """
+
+    def __init__(self, row: Mapping[Any, Any]) -> None:
+        super().__init__((str(key), value) for key, value in row.items())
+        self._names = {key.upper(): key for key in self}
+
+    def __getitem__(self, key: str) -> Any:
+        return super().__getitem__(self._names.get(key.upper(), key))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        name = self._names.get(key.upper())
+        return super().get(name, default) if name is not None else default
 
 
 def _text(value: Any) -> str | None:
