@@ -11,6 +11,7 @@ else in the connectors changes.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -166,49 +167,98 @@ def _iso2709_control_number(chunk: bytes) -> str | None:
 
 
 def _iter_marcxml(handle: BinaryIO) -> Iterator[RawRecord]:
+    """MARCXML records (namespaced or not, as RUSMARC-in-XML often is).
+
+    pymarc's XML reader gives no raw element, so lxml cuts the records. On a
+    syntax error the rest of the file, from the line where the broken record
+    starts, is yielded as one raw record with the parser's message: nothing
+    after it is silently dropped, and the tolerant reader of ``kitapbridge.marc``
+    can do better once it lands.
+    """
+    data = handle.read()
     # iterparse takes the same hardening as our one XMLParser: no entities, no network.
     events = etree.iterparse(
-        handle, events=("end",), resolve_entities=False, no_network=True, remove_comments=True
+        io.BytesIO(data),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
     )
     index = 0
-    for _event, element in events:
-        if etree.QName(element).localname != "record":
-            continue
-        raw = etree.tostring(element, encoding="UTF-8", xml_declaration=False)
-        control = None
-        for child in element:
-            if (
-                etree.QName(child).localname == "controlfield"
-                and child.get("tag") == "001"
-                and child.text
-            ):
-                control = child.text.strip()
-        yield RawRecord(raw, "marcxml", index, -1, control)
-        index += 1
-        element.clear()
+    record_line = 1
+    try:
+        for event, element in events:
+            if etree.QName(element).localname != "record":
+                continue
+            if event == "start":
+                record_line = element.sourceline or record_line
+                continue
+            raw = etree.tostring(element, encoding="UTF-8", xml_declaration=False)
+            yield RawRecord(raw, "marcxml", index, -1, _xml_control_number(element))
+            index += 1
+            element.clear()
+    except etree.XMLSyntaxError as error:
+        start = _line_offset(data, record_line)
+        yield RawRecord(data[start:], "marcxml", index, start, None, f"XMLSyntaxError: {error}")
+
+
+def _xml_control_number(element: etree._Element) -> str | None:
+    for child in element:
+        if etree.QName(child).localname == "controlfield" and child.get("tag") == "001":
+            return (child.text or "").strip() or None
+    return None
+
+
+def _line_offset(data: bytes, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        found = data.find(b"\n", offset)
+        if found < 0:
+            break
+        offset = found + 1
+    return offset
 
 
 def _iter_marcjson(handle: BinaryIO) -> Iterator[RawRecord]:
+    """MARC-in-JSON: an array of records, or records one after another (JSON lines or
+    pretty-printed objects). Undecodable text is yielded as one raw record with its reason.
+    """
     data = handle.read()
-    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"["):
-        records: list[Any] = json.loads(stripped)
+    text = data.decode("utf-8-sig", errors="replace")
+    if text.lstrip().startswith("["):
+        try:
+            records: list[Any] = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield RawRecord(data, "marcjson", 0, 0, None, f"not a JSON array: {error}")
+            return
         for index, record in enumerate(records):
             raw = json.dumps(record, ensure_ascii=False).encode("utf-8")
             yield RawRecord(raw, "marcjson", index, -1, _json_control_number(record))
         return
-    offset = 0
-    index = 0
-    for line in data.splitlines(keepends=True):
-        if line.strip():
-            try:
-                control = _json_control_number(json.loads(line))
-                problem = None
-            except json.JSONDecodeError as error:
-                control, problem = None, f"not a JSON line: {error}"
-            yield RawRecord(line.rstrip(b"\r\n"), "marcjson", index, offset, control, problem)
-            index += 1
-        offset += len(line)
+    decoder = json.JSONDecoder()
+    position, offset, index = 0, 0, 0
+    while True:
+        start = _skip_blanks(text, position)
+        offset += len(text[position:start].encode("utf-8"))
+        if start >= len(text):
+            return
+        try:
+            record, end = decoder.raw_decode(text, start)
+        except json.JSONDecodeError as error:
+            rest = text[start:].encode("utf-8")
+            yield RawRecord(rest, "marcjson", index, offset, None, f"not JSON: {error.msg}")
+            return
+        raw = text[start:end].encode("utf-8")
+        yield RawRecord(raw, "marcjson", index, offset, _json_control_number(record))
+        offset += len(raw)
+        position = end
+        index += 1
+
+
+def _skip_blanks(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
 
 
 def _json_control_number(record: Any) -> str | None:

@@ -92,7 +92,7 @@ class TabularConnector:
         holdings = [holding for row in rows for holding in holdings_from_row(row.cells, columns)]
         return SourceRecord(
             system=self.system,
-            raw=b"\n".join(row.raw for row in rows),
+            raw=_joined_raw(rows),
             raw_format=table.raw_format,
             index=index,
             offset=first.offset,
@@ -101,3 +101,10 @@ class TabularConnector:
             holdings=holdings,
             source_name=self.source_name,
         )
+
+
+def _joined_raw(rows: list[TableRow]) -> bytes:
+    """One row's bytes as read; several copy rows one per line, as in the file."""
+    if len(rows) == 1:
+        return rows[0].raw
+    return b"".join(row.raw if row.raw.endswith(b"\n") else row.raw + b"\n" for row in rows)
