@@ -110,34 +110,19 @@ def _iter_iso2709(handle: BinaryIO) -> Iterator[RawRecord]:
     # MARC-8 for every Leader/09 blank record); we only want the cut bytes.
     reader = pymarc.MARCReader(handle, to_unicode=False, permissive=True)
     offset = 0
-    index = 0
-    while True:
-        try:
-            next(reader)
-        except StopIteration:
-            break
-        except pymarc.exceptions.FatalReaderError as error:
-            yield from _rest_after_fatal_error(handle, reader, offset, index, error)
-            break
+    for index, _record in enumerate(reader):
         chunk = reader.current_chunk or b""
         problem = reader.current_exception
-        if not chunk:
-            break
+        if isinstance(problem, pymarc.exceptions.FatalReaderError):
+            # pymarc stops after a length that is not a number; the rest of the
+            # file goes with this record so that no byte is dropped.
+            chunk += handle.read()
+        if not chunk.strip(b"\x1a\r\n \x00"):
+            break  # a line feed or DOS end-of-file after the last record
         yield RawRecord(
             chunk, "iso2709", index, offset, _iso2709_control_number(chunk), _describe(problem)
         )
         offset += len(chunk)
-        index += 1
-    return
-
-
-def _rest_after_fatal_error(
-    handle: BinaryIO, reader: pymarc.MARCReader, offset: int, index: int, error: Exception
-) -> Iterator[RawRecord]:
-    """pymarc stops at a record whose length is not a number: keep the rest as one raw record."""
-    rest = (reader.current_chunk or b"") + handle.read()
-    if rest.strip(b"\x1a\r\n \x00"):
-        yield RawRecord(rest, "iso2709", index, offset, None, _describe(error))
 
 
 def _describe(problem: Exception | None) -> str | None:

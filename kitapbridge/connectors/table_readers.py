@@ -86,7 +86,7 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
     def rows() -> Iterator[TableRow]:
         index = 0
         start = len(consumed)
-        for cells in reader:
+        for cells in _checked(reader, path):
             end = len(consumed)
             raw = b"".join(lines[start:end])
             row_offset = offsets[start] + (3 if guess.encoding == "utf-8-sig" else 0)
@@ -213,6 +213,15 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return str(value).strip()
+
+
+def _checked(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
+    """csv's own errors (a field over its size limit) as a ``ConnectorError`` with the line."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        line = getattr(reader, "line_num", "?")
+        raise ConnectorError(str(path), f"line {line}: {error}") from error
 
 
 def _sniff_delimiter(sample: str) -> str:

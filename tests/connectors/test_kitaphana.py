@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sample_builder import write_kitaphana_csv, write_kitaphana_dbf
 
 from kitapbridge.connectors import Holding, HoldingStatus, KitaphanaTable, ProfileError
@@ -194,3 +196,13 @@ def test_required_column_missing_is_a_profile_error(tmp_path: Path) -> None:
     assert raised.value.key == "columns[1]"
     assert "required column" in raised.value.reason
     assert "['Name', 'Year']" in raised.value.reason
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300))
+def test_csv_reader_never_crashes(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "any.csv"
+    path.write_bytes("Заглавие;Инв. №\n".encode("kz1048") + data)
+    for record in KitaphanaTable(path):
+        assert record.record is not None
+        assert record.raw in data or record.raw in data + b"\n"

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pymarc
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kitapbridge.connectors import MarcFileConnector, SourceSystem
 from kitapbridge.connectors.marc_file import sniff_marc_format
@@ -58,8 +60,8 @@ def test_yaz_file_ids_and_offsets(shared_fixtures: Path) -> None:
 def test_damaged_records_are_yielded_not_dropped(shared_fixtures: Path) -> None:
     path = shared_fixtures / "marc/pymarc/bad_records.mrc"
     records = list(MarcFileConnector(path))
-    assert len(records) == 9
-    assert b"".join(r.raw for r in records) == path.read_bytes()
+    assert len(records) == 8
+    assert b"".join(r.raw for r in records) + b"\n" == path.read_bytes()
 
 
 def test_marcxml_records_and_a_broken_tail(shared_fixtures: Path) -> None:
@@ -126,3 +128,16 @@ def test_marc_in_json_array_lines_and_pretty_objects(tmp_path: Path) -> None:
 )
 def test_sniff(head: bytes, expected: str) -> None:
     assert sniff_marc_format(head) == expected
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=400))
+def test_iso2709_cutting_never_loses_bytes(tmp_path: Path, data: bytes) -> None:
+    if sniff_marc_format(data[:512]) != "iso2709":
+        data = b"0" + data
+    path = tmp_path / "any.mrc"
+    path.write_bytes(data)
+    records = list(MarcFileConnector(path))
+    assert b"".join(r.raw for r in records).rstrip(b"\x1a\r\n \x00") == data.rstrip(
+        b"\x1a\r\n \x00"
+    )
