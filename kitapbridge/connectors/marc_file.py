@@ -7,6 +7,10 @@ with its position, and decoding (encoding, flavour, crosswalk) is left to
 which handles well-formed files; when the tolerant reader of
 ``kitapbridge.marc`` lands, ``iter_raw_records`` delegates to it and nothing
 else in the connectors changes.
+
+"KazMARC" exports need no connector of their own: nothing public specifies
+that format (standards doc §1.4), so they are read here as any MARC file and
+``kitapbridge.marc`` treats them as UNIMARC/RUSMARC family by flavour detection.
 """
 
 from __future__ import annotations

@@ -40,7 +40,10 @@ from kitapbridge.connectors.text_encoding import detect_text_encoding
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
-"""DOC rows fetched per round trip; their copies come in one query per batch."""
+"""DOC rows fetched per round trip; their copies come in one query per batch
+(``DOC_ID IN (…)`` with one parameter per row: keep it under SQL Server's
+2,100-parameter limit)."""
+MAX_BATCH_SIZE = 2000
 
 STATE_WRITTEN_OFF = 2
 """``INV.STATE``: 1 in the fund, 2 written off (KazUTB migration)."""
@@ -77,6 +80,11 @@ class MarcSqlDatabase:
         batch_size: int = DEFAULT_BATCH_SIZE,
         source_name: str = "",
     ) -> None:
+        if not 1 <= batch_size <= MAX_BATCH_SIZE:
+            # The URL may carry a password: name the source without it.
+            raise ConnectorError(
+                "MARC-SQL database", f"batch size {batch_size} outside 1..{MAX_BATCH_SIZE}"
+            )
         self._owns_engine = isinstance(engine_or_url, str)
         self.engine = (
             sa.create_engine(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url

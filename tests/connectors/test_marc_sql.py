@@ -202,3 +202,9 @@ def test_iso2709_export_takes_its_local_id_from_001(tmp_path: Path) -> None:
     (record,) = MarcSqlExport(path)
     assert (record.system, record.local_id, record.offset) == (SourceSystem.MARC_SQL, "1001", 0)
     assert record.record is None
+
+
+def test_batch_size_limit_keeps_the_password_out_of_the_message() -> None:
+    with pytest.raises(ConnectorError) as raised:
+        MarcSqlDatabase("mssql+pymssql://library:s3cret@school/marc", batch_size=5000)
+    assert str(raised.value) == "MARC-SQL database: batch size 5000 outside 1..2000"
