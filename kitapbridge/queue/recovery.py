@@ -103,7 +103,7 @@ def requeue_abandoned_job(queue: Queue, job: Job) -> None:
     executor = Executor.of(job)
     reason = f"abandoned: the process executing it ({executor}) is gone"
     logger.warning("job %s: %s; handing it back to the queue", job.id, reason)
-    record_run_failure(job.kwargs, reason, will_retry=True)
+    record_run_failure(job.kwargs, reason, traceback=None, will_retry=True)
     with queue.connection.pipeline() as pipeline:
         for execution in job.get_executions():
             execution.delete(job, pipeline)

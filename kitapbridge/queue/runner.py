@@ -28,7 +28,7 @@ from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from kitapbridge.queue.progress import Progress, ProgressReporter, ignore_progress, progress_of
-from kitapbridge.queue.runs import record_run_failure
+from kitapbridge.queue.runs import failure_reason, record_run_failure
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class InlineRunner:
         except Exception as error:  # the runner boundary: record the failure, never drop it
             text = "".join(traceback.format_exception(error))
             logger.error("job %s: failed: %s", job_id, error)
-            record_run_failure(kwargs, text, will_retry=False)
+            record_run_failure(kwargs, failure_reason(error), traceback=text, will_retry=False)
             outcome = JobOutcome(job_id, JobState.FAILED, error=text)
         else:
             outcome = JobOutcome(job_id, JobState.FINISHED, result=result)
@@ -204,4 +204,5 @@ def record_job_failure(
     logger.warning(
         "job %s: %s%s", job.id, exc_type.__name__, ", will retry" if will_retry else ", giving up"
     )
-    record_run_failure(job.kwargs, text, will_retry=will_retry)
+    reason = failure_reason(exc_value)
+    record_run_failure(job.kwargs, reason, traceback=text if tb else None, will_retry=will_retry)

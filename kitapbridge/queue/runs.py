@@ -41,12 +41,15 @@ def claim_run(session: Session, run_id: int) -> ImportRun:
     return run
 
 
-def record_run_failure(job_kwargs: Mapping[str, Any], error: str, *, will_retry: bool) -> None:
+def record_run_failure(
+    job_kwargs: Mapping[str, Any], reason: str, *, traceback: str | None, will_retry: bool
+) -> None:
     """Write a failed attempt of the run named in ``job_kwargs`` onto its row.
 
-    ``error`` is the traceback (or the reason, when a work-horse died and left
-    none). The last attempt marks the run ``failed``; an attempt that will be
-    retried leaves it ``running``. Jobs without a run (dedup, export) have
+    ``reason`` is one line for people (``ConnectorError: …: no such file``);
+    ``traceback`` is kept for staff, and is ``None`` when a work-horse died and
+    left none. The last attempt marks the run ``failed``; an attempt that will
+    be retried leaves it ``running``. Jobs without a run (dedup, export) have
     nothing to record here: rq's failed-job registry holds their traceback.
     """
     run_id = job_kwargs.get("run_id")
@@ -58,28 +61,31 @@ def record_run_failure(job_kwargs: Mapping[str, Any], error: str, *, will_retry:
         with Session(engine) as session, session.begin():
             run = session.get(ImportRun, int(run_id))
             if run is None:
-                logger.error("run %s: failure cannot be recorded, no such run: %s", run_id, error)
+                logger.error("run %s: failure cannot be recorded, no such run: %s", run_id, reason)
                 return
-            _write_failure(run, error, will_retry=will_retry)
+            _write_failure(run, reason, traceback, will_retry=will_retry)
     finally:
         engine.dispose()
 
 
-def _write_failure(run: ImportRun, error: str, *, will_retry: bool) -> None:
+def failure_reason(error: BaseException) -> str:
+    """One line naming the exception and its message, as a run's report shows it."""
+    message = str(error).strip()
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def _write_failure(run: ImportRun, reason: str, traceback: str | None, *, will_retry: bool) -> None:
     now = datetime.now(UTC)
-    last_line = error.strip().splitlines()[-1] if error.strip() else "unknown error"
-    attempts = [*run.report.get("attempts", []), {"at": now.isoformat(), "error": last_line}]
+    attempts = [*run.report.get("attempts", []), {"at": now.isoformat(), "error": reason}]
     report = {**run.report, "attempts": attempts[-MAX_RECORDED_ATTEMPTS:]}
-    report["error"] = last_line
-    report["traceback"] = error
-    report["will_retry"] = will_retry
+    report.update(error=reason, traceback=traceback, will_retry=will_retry)
     run.report = report
     if will_retry:
         run.status = RunStatus.RUNNING
     else:
         run.status = RunStatus.FAILED
         run.finished_at = now
-    logger.info("run %s: failure recorded (%s): %s", run.id, run.status, last_line)
+    logger.info("run %s: failure recorded (%s): %s", run.id, run.status, reason)
 
 
 def run_summary(run: ImportRun) -> dict[str, Any]:

@@ -32,7 +32,7 @@ class KitapbridgeWorker(Worker):
 
     def handle_work_horse_killed(self, job: Job, retpid: int, ret_val: int, rusage: Any) -> None:
         reason = f"work-horse {retpid} terminated unexpectedly (wait status {ret_val})"
-        record_run_failure(job.kwargs, reason, will_retry=job.should_retry)
+        record_run_failure(job.kwargs, reason, traceback=None, will_retry=job.should_retry)
 
 
 def run_worker(

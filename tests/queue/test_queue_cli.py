@@ -11,12 +11,12 @@ from pathlib import Path
 import pymarc
 import pytest
 from click.testing import CliRunner
-from kitapbridge.catalog.models import ImportRun, School
-from kitapbridge.catalog.schools import find_school, school_for_token
 from queue_support import open_run
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
+from kitapbridge.catalog.models import ImportRun, School
+from kitapbridge.catalog.schools import find_school, school_for_token
 from kitapbridge.cli import main
 from kitapbridge.queue.runner import job_queue
 
@@ -119,8 +119,7 @@ def test_failed_inline_import_exits_1_with_the_error_in_the_report(
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["status"] == "failed"
-    assert report["report"]["error"].startswith("FileNotFoundError: ")
-    assert report["report"]["error"].endswith(f"'{missing}'")
+    assert report["report"]["error"] == f"ConnectorError: {missing}: no such file or folder"
     assert "traceback" not in report["report"]
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from kitapbridge.catalog.models import ImportRun, RunStatus
 from queue_support import RunnerUnderTest, open_run
 from queue_test_jobs import collapse_shelf, count_shelves
 from sqlalchemy.orm import Session, sessionmaker
 
+from kitapbridge.catalog.models import ImportRun, RunStatus
 from kitapbridge.queue.progress import Progress
 from kitapbridge.queue.runner import RETRY_INTERVALS, JobState, RQRunner, job_queue
 
@@ -41,10 +41,7 @@ def test_failure_is_recorded_on_the_run(
     with store() as session:
         run = session.get(ImportRun, run_id)
         assert run is not None
-        assert (
-            run.report["error"]
-            == f"queue_test_jobs.ShelfCollapsed: shelf 3 of run {run_id} collapsed"
-        )
+        assert run.report["error"] == f"ShelfCollapsed: shelf 3 of run {run_id} collapsed"
         assert 'queue_test_jobs.py", line' in run.report["traceback"]
         assert len(run.report["attempts"]) == 1
         if isinstance(runner.runner, RQRunner):
