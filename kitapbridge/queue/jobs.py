@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import sessionmaker
+import pymarc
+from sqlalchemy.orm import Session, sessionmaker
 
+from kitapbridge.catalog.export import ExportFormat, stored_records, write_records
 from kitapbridge.catalog.ingest import IncomingRecord, ingest
 from kitapbridge.catalog.models import ImportRun
 from kitapbridge.catalog.store import make_engine
@@ -30,6 +34,9 @@ from kitapbridge.queue.progress import Progress, ProgressReporter, reporter_for_
 from kitapbridge.queue.runs import claim_run, run_summary
 
 logger = logging.getLogger(__name__)
+
+EXPORT_PROGRESS_EVERY = 1000
+"""Records between two progress reports of an export."""
 
 
 def import_catalog(
@@ -65,6 +72,47 @@ def import_catalog(
         return run_summary(run)
     finally:
         engine.dispose()
+
+
+def export_catalog(
+    *,
+    database_url: str,
+    output: str,
+    export_format: str = ExportFormat.MARCXML,
+    since: str | None = None,
+    school: str | None = None,
+    progress: ProgressReporter | None = None,
+) -> dict[str, Any]:
+    """Write the live records (changed at or after ISO 8601 ``since``; of one ``school``).
+
+    The file appears under its name only when complete: it is written as
+    ``OUTPUT.partial`` and renamed, so a crashed export never leaves a
+    truncated file that looks finished. Returns the file, format and count.
+    """
+    report = reporter_for_current_job(progress)
+    target = Path(output)
+    partial = target.with_name(target.name + ".partial")
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session, partial.open("wb") as out:
+            changed_since = None if since is None else datetime.fromisoformat(since)
+            records = stored_records(session, since=changed_since, school=school)
+            written = write_records(_reported(records, report), out, ExportFormat(export_format))
+        partial.replace(target)
+    finally:
+        engine.dispose()
+    report(Progress(written, written))
+    logger.info("exported %d records to %s (%s)", written, target, export_format)
+    return {"output": str(target), "format": str(export_format), "records": written}
+
+
+def _reported(
+    records: Iterator[tuple[int, pymarc.Record]], report: ProgressReporter
+) -> Iterator[tuple[int, pymarc.Record]]:
+    for done, pair in enumerate(records, start=1):
+        yield pair
+        if done % EXPORT_PROGRESS_EVERY == 0:
+            report(Progress(done))
 
 
 def _converted(system: SourceSystem, source: str) -> Iterator[IncomingRecord]:

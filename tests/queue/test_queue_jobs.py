@@ -1,0 +1,89 @@
+"""The jobs themselves, on both runners: import into the store, export out of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymarc
+import pytest
+from queue_support import RunnerUnderTest
+from sqlalchemy.orm import Session, sessionmaker
+
+from kitapbridge.config import Settings
+from kitapbridge.connectors import SourceSystem
+from kitapbridge.queue.imports import submit_import
+from kitapbridge.queue.jobs import export_catalog
+from kitapbridge.queue.progress import Progress
+from kitapbridge.queue.runner import InlineRunner, JobState, RQRunner
+
+TITLES = ["Абай жолы", "Қан мен тер", "Көшпенділер"]
+
+
+@pytest.fixture
+def imported(store: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
+    """Three records of school KZ-ALM-0042 in the store."""
+    export = tmp_path / "katalog.mrc"
+    with export.open("wb") as out:
+        for n, title in enumerate(TITLES, start=1):
+            record = pymarc.Record(force_utf8=True)
+            record.add_field(pymarc.Field(tag="001", data=f"b{n}"))
+            record.add_field(
+                pymarc.Field(
+                    tag="245",
+                    indicators=pymarc.Indicators("1", "0"),
+                    subfields=[pymarc.Subfield("a", title)],
+                )
+            )
+            out.write(record.as_marc())
+    submission = submit_import(
+        Settings(database_url=database_url),
+        store,
+        InlineRunner(),
+        isil="KZ-ALM-0042",
+        system=SourceSystem.MARC,
+        source=str(export),
+        started_by="test",
+    )
+    assert submission.job.state is JobState.FINISHED
+
+
+@pytest.mark.usefixtures("imported")
+def test_export_writes_the_file_only_when_complete(
+    runner: RunnerUnderTest, database_url: str, tmp_path: Path
+) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    output = exports / "union.xml"
+    kwargs = {"database_url": database_url, "output": str(output), "export_format": "marcxml"}
+    runner.runner.submit(export_catalog, kwargs, job_id="export", description="export")
+    runner.drain()
+
+    outcome = runner.runner.outcome("export")
+    assert outcome is not None and outcome.state is JobState.FINISHED
+    assert outcome.result == {"output": str(output), "format": "marcxml", "records": 3}
+    assert [r["245"]["a"] for r in pymarc.parse_xml_to_array(str(output))] == TITLES
+    assert [p.name for p in exports.iterdir()] == ["union.xml"]
+    if isinstance(runner.runner, RQRunner):
+        assert outcome.progress == Progress(3, 3)
+    else:
+        assert runner.reports == [Progress(3, 3)]
+
+
+@pytest.mark.usefixtures("imported")
+def test_export_since_a_later_date_and_of_another_school_is_empty(
+    database_url: str, tmp_path: Path
+) -> None:
+    later = tmp_path / "later.jsonl"
+    result = export_catalog(
+        database_url=database_url,
+        output=str(later),
+        export_format="jsonl",
+        since="2999-01-01T00:00:00+00:00",
+    )
+    assert result["records"] == 0
+    assert later.read_bytes() == b""
+    other = tmp_path / "other.mrc"
+    result = export_catalog(
+        database_url=database_url, output=str(other), export_format="iso2709", school="KZ-AST-0007"
+    )
+    assert result["records"] == 0
