@@ -29,12 +29,12 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException
 from werkzeug.utils import secure_filename
 
-from kitapbridge.catalog.models import ImportRun
+from kitapbridge.catalog.models import ImportRun, RunStatus
 from kitapbridge.catalog.schools import find_school
 from kitapbridge.connectors import SourceSystem
 from kitapbridge.errors import KitapbridgeError
 from kitapbridge.queue.imports import import_job_id, make_runner, run_school_isil, submit_import
-from kitapbridge.queue.runner import Runner
+from kitapbridge.queue.runner import JobState, Runner
 from kitapbridge.queue.runs import run_summary
 from kitapbridge.web.app import app_settings
 from kitapbridge.web.auth import AuthError, Caller, authenticate
@@ -91,7 +91,7 @@ def start_import(isil: str) -> tuple[Response, int, dict[str, str]]:
 
 @bp.get("/imports/<int:run_id>")
 def import_status(run_id: int) -> Response:
-    """The run's status, progress, counts and report."""
+    """The run's status (queued, running, completed, failed), progress, counts and report."""
     caller = _caller()
     session = db_session()
     run = session.get(ImportRun, run_id)
@@ -103,6 +103,9 @@ def import_status(run_id: int) -> Response:
     job = _runner().outcome(import_job_id(run_id))
     if job is not None:
         summary["job"] = {"id": job.job_id, "state": job.state}
+        # The catalog knows a run as running until it ends; the queue knows it is still waiting.
+        if job.state is JobState.QUEUED and run.status == RunStatus.RUNNING:
+            summary["status"] = "queued"
     return jsonify(summary)
 
 

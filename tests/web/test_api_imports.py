@@ -8,13 +8,13 @@ from pathlib import Path
 import pymarc
 import pytest
 from flask.testing import FlaskClient
-from kitapbridge.catalog.ingest import start_run
-from kitapbridge.catalog.schools import find_school
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 from web_support import STAFF_TOKEN, close_app
 from werkzeug.test import TestResponse
 
+from kitapbridge.catalog.ingest import start_run
+from kitapbridge.catalog.schools import find_school
 from kitapbridge.config import Settings
 from kitapbridge.connectors import SourceSystem
 from kitapbridge.queue.runner import JOB_SERIALIZER, job_queue
@@ -244,6 +244,7 @@ def test_with_redis_the_upload_is_queued_for_a_worker(
     assert response.status_code == 202
     queued = client.get(response.json["status_url"], headers=bearer(token)).json
     assert queued["job"] == {"id": f"import-run-{response.json['run_id']}", "state": "queued"}
+    assert queued["status"] == "queued"
     assert queued["progress"] == {"done": 0, "total": None}
 
     connection = Redis.from_url(redis_url)
