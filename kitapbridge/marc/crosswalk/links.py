@@ -1,0 +1,174 @@
+"""Linking fields 4XX with embedded fields (``$1`` + tag + indicators + subfields) → 76X-78X, 8XX.
+
+In ISO 2709 an embedded field is ``$1`` followed by a tag, two indicators (data fields only) and
+its own subfields, up to the next ``$1``: ``461 #1 $1001RU\\NLR\\A1\\10230 $12001# $aTitle``.
+A MARC21 parser sees ``$1`` values ``"001RU\\NLR\\A1\\10230"`` and ``"2001 "`` followed by
+ordinary subfields, which :func:`embedded_fields` regroups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pymarc import Field, Indicators, Subfield
+
+from kitapbridge.marc.crosswalk import isbd, tables
+from kitapbridge.marc.crosswalk.context import Context, first, indicator, values
+from kitapbridge.marc.crosswalk.description import non_filing_count, series_statement
+from kitapbridge.marc.crosswalk.names import CORPORATE, PERSONAL, personal_name
+
+
+@dataclass
+class LinkParts:
+    """A 4XX field split into its own subfields and its embedded fields."""
+
+    own: list[Subfield] = field(default_factory=list)
+    embedded: list[Field] = field(default_factory=list)
+    malformed: list[str] = field(default_factory=list)
+
+    def control(self, tag: str) -> str:
+        return next((f.data for f in self.embedded if f.tag == tag and f.data), "")
+
+    def data(self, *tags: str) -> Field | None:
+        return next((f for f in self.embedded if f.tag in tags and not f.is_control_field()), None)
+
+
+def embedded_fields(source: Field) -> LinkParts:
+    """Regroup a linking field's subfields into its own subfields and embedded fields."""
+    parts = LinkParts()
+    current: Field | None = None
+    for sf in source.subfields:
+        if sf.code == "1":
+            current = _open_embedded(sf.value, parts)
+            continue
+        if current is None:
+            parts.own.append(sf)
+        elif not current.is_control_field():
+            current.subfields.append(sf)
+        else:
+            parts.malformed.append(f"${sf.code} after embedded control field {current.tag}")
+    return parts
+
+
+def _open_embedded(value: str, parts: LinkParts) -> Field | None:
+    tag = value[:3]
+    if len(tag) < 3 or not tag.isalnum():
+        parts.malformed.append(f"$1{value!r}")
+        return None
+    if tag.startswith("00"):
+        embedded = Field(tag=tag, data=value[3:])
+    else:
+        indicators = (value[3:5] + "  ")[:2]
+        embedded = Field(tag=tag, indicators=Indicators(indicators[0], indicators[1]), subfields=[])
+    parts.embedded.append(embedded)
+    return embedded
+
+
+def _imprint(embedded: Field) -> str:
+    """``Place : Publisher, date`` from an embedded 210."""
+    text = isbd.join(values(embedded, "a"), ";")
+    for code, mark in (("c", ":"), ("d", ",")):
+        for value in values(embedded, code):
+            text = isbd.join([text, value], mark) if text else value
+    return text
+
+
+def _title(embedded: Field) -> str:
+    """Title proper with other title information from an embedded 200 (markers kept)."""
+    text = isbd.join(values(embedded, "a"), ";")
+    for other in values(embedded, "e"):
+        text = isbd.join([text, other], ":")
+    return text
+
+
+def _name(parts: LinkParts) -> str:
+    """The first embedded 70X/71X name (later ones are parallel-script forms of it)."""
+    for embedded in parts.embedded:
+        if embedded.tag in PERSONAL:
+            return personal_name(embedded)
+        if embedded.tag in CORPORATE:
+            return isbd.join([first(embedded, "a"), *values(embedded, "b")], ".")
+    return ""
+
+
+def add_link(ctx: Context, source: Field) -> bool:
+    """4XX → 76X-78X (tables.LINKS). Returns False when the field holds nothing to link."""
+    parts = embedded_fields(source)
+    for problem in parts.malformed:
+        ctx.warn("malformed-embedded-field", f"{source.tag}: {problem}", source.tag)
+    subfields = _link_subfields(parts)
+    if not subfields:
+        return False
+    # UNIMARC 4XX ind2 ``1`` = make a note; MARC21 76X-78X ind1 ``0`` = display a note
+    ind1 = "0" if indicator(source, 2) == "1" else "1"
+    ctx.add(tables.LINKS[source.tag], ind1, " ", subfields)
+    return True
+
+
+def _link_subfields(parts: LinkParts) -> list[tuple[str, str]]:
+    name = _name(parts) or next((sf.value for sf in parts.own if sf.code == "a"), "")
+    result: list[tuple[str, str]] = [("a", name)] if name else []
+    title = parts.data("200")
+    if title is not None:
+        result.append(("t", _title(title)))
+        result += [("g", volume) for volume in values(title, "v") + values(title, "h")]
+    result += [
+        (tables.LINK_SUBFIELDS[sf.code], sf.value)
+        for sf in parts.own
+        if sf.code in tables.LINK_SUBFIELDS and sf.code != "a" and sf.value
+    ]
+    edition = parts.data("205")
+    if edition is not None:
+        result.append(("b", isbd.join(values(edition, "a"), ",")))
+    imprint = parts.data("210", "214")
+    if imprint is not None:
+        result.append(("d", _imprint(imprint)))
+    extent = parts.data("215")
+    if extent is not None:
+        result.append(("h", isbd.join(values(extent, "a") + values(extent, "d"), ";")))
+    series = parts.data("225")
+    if series is not None:
+        result.append(("k", series_statement(series)))
+    result += [("x", number) for number in _numbers(parts, "011")]
+    result += [("z", number) for number in _numbers(parts, "010")]
+    record_id = parts.control("001")
+    if record_id:
+        result.append(("w", record_id))
+    return [(code, value) for code, value in result if value]
+
+
+def _numbers(parts: LinkParts, tag: str) -> list[str]:
+    return [value for f in parts.embedded if f.tag == tag for value in values(f, "a")]
+
+
+def add_series(ctx: Context, source: Field) -> bool:
+    """410 series → 8XX traced series entry (800/810 when the series has an author, else 830),
+    plus a 490 ``1`` statement when the record has no 225."""
+    parts = embedded_fields(source)
+    for problem in parts.malformed:
+        ctx.warn("malformed-embedded-field", f"{source.tag}: {problem}", source.tag)
+    title_field = parts.data("200")
+    title = _title(title_field) if title_field is not None else first(source, "t")
+    if not title:
+        return False
+    volumes = values(title_field, "v") if title_field is not None else []
+    volumes += [sf.value for sf in parts.own if sf.code == "v" and sf.value]
+    issns = _numbers(parts, "011") + [sf.value for sf in parts.own if sf.code == "x"]
+    record_id = parts.control("001")
+    author = parts.data(*PERSONAL, *CORPORATE)
+    trailer = [("v", volume) for volume in volumes] + [("x", issn) for issn in issns]
+    trailer += [("w", record_id)] if record_id else []
+    if author is not None and author.tag in PERSONAL:
+        ind1 = "1" if indicator(author, 2) == "1" else "0"
+        ctx.add("800", ind1, " ", [("a", personal_name(author)), ("t", title), *trailer])
+    elif author is not None:
+        ctx.add("810", "2", " ", [("a", first(author, "a")), ("t", title), *trailer])
+    else:
+        nonfiling = str(non_filing_count(title))
+        ctx.add("830", " ", nonfiling, [("a", title), *trailer])
+    ctx.traced_series = True
+    if not ctx.source.get_fields("225"):
+        statement = [("a", title, "")] + [("x", issn, ",") for issn in issns]
+        statement += [("v", volume, ";") for volume in volumes]
+        ctx.add("490", "1", " ", isbd.punctuate(statement))
+    return True
