@@ -1,0 +1,217 @@
+"""Crosswalk field rules: 461/463 links, relators, non-filing markers, 995, UNIMARC, leader/008."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymarc
+import pytest
+from pymarc import Field, Indicators, Subfield
+
+from kitapbridge.marc.crosswalk import crosswalk_to_marc21
+from kitapbridge.marc.crosswalk.links import embedded_fields
+from kitapbridge.marc.flavour import Flavour
+
+SEED = Path("marc/seed-format-marc/data")
+
+
+def read_one(path: Path) -> pymarc.Record:
+    with path.open("rb") as handle:
+        return next(r for r in pymarc.MARCReader(handle, to_unicode=True, force_utf8=True) if r)
+
+
+def rusmarc(*fields: Field, leader: str = "00000nam0 2200000 i 450 ") -> pymarc.Record:
+    record = pymarc.Record(to_unicode=True, force_utf8=True)
+    record.leader = pymarc.Leader(leader)
+    record.add_field(*fields)
+    return record
+
+
+def data(tag: str, ind: str, *pairs: str) -> Field:
+    subfields = [Subfield(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)]
+    return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=subfields)
+
+
+def test_set_and_volumes_461(shared_fixtures: Path) -> None:
+    head = crosswalk_to_marc21(
+        read_one(shared_fixtures / SEED / "NLR009673669.mrc"), Flavour.RUSMARC
+    )
+    assert str(head.record.leader)[19] == "a"
+    assert head.record.get_fields("773") == []
+    for name, part_title in (
+        ("NLR009673670.mrc", "Ч.1. ; Здесь должен быть попугай. В зеленолистии."),
+        (
+            "NLR009673671.mrc",
+            "Ч.2. ; Здесь должен быть розан. Новаго, разпестреннаго, лакированнаго"
+            " и точнаго издания.",
+        ),
+    ):
+        part = crosswalk_to_marc21(read_one(shared_fixtures / SEED / name), Flavour.RUSMARC).record
+        assert str(part.leader)[19] == "c"
+        assert [str(f) for f in part.get_fields("773")] == [
+            "=773  0\\$aКараччоли, Луи Антуан$tМодная книга.$wRU\\NLR\\A1\\10230"
+        ]
+        assert part["245"]["a"] == part_title
+        assert part["245"]["h"] == "[Текст] :"
+
+
+def test_embedded_fields_are_regrouped() -> None:
+    link = data(
+        "461", " 1",
+        "1", "001RU\\NLR\\A1\\10230", "1", "2001 ", "a", "Модная книга.",
+        "1", "700 1", "a", "Караччоли", "b", "Л.А.", "4", "070",
+    )  # fmt: skip
+    parts = embedded_fields(link)
+    assert parts.own == []
+    assert [(f.tag, f.data) for f in parts.embedded if f.is_control_field()] == [
+        ("001", "RU\\NLR\\A1\\10230")
+    ]
+    title, name = parts.embedded[1:]
+    assert (title.tag, title.indicator1, title.indicator2) == ("200", "1", " ")
+    assert title.subfields == [Subfield("a", "Модная книга.")]
+    assert (name.tag, name.indicator2) == ("700", "1")
+    assert [sf.code for sf in name.subfields] == ["a", "b", "4"]
+
+
+def test_463_and_464_links_with_volume() -> None:
+    record = rusmarc(
+        data("200", "1 ", "a", "Алгебра"),
+        data("463", " 1", "1", "001kz-000042", "1", "2001 ", "a", "Математика", "v", "Т. 2",
+             "1", "210  ", "a", "Алматы", "c", "Атамұра", "d", "2019"),
+        leader="00000nam2 2200000 i 450 ",
+    )  # fmt: skip
+    out = crosswalk_to_marc21(record, Flavour.RUSMARC).record
+    assert str(out["773"]) == ("=773  0\\$tМатематика$gТ. 2$dАлматы : Атамұра, 2019$wkz-000042")
+    assert str(out.leader)[19] == "c"
+
+
+def test_relator_codes_and_main_entry() -> None:
+    record = rusmarc(
+        data("200", "1 ", "a", "Абай жолы", "f", "Мұхтар Әуезов"),
+        data("700", " 1", "a", "Әуезов", "b", "М. О.", "g", "Мұхтар Омарханұлы", "f", "1897-1961",
+             "4", "070"),
+        data("702", " 1", "a", "Кенжебаев", "b", "Б.", "4", "340", "4", "440"),
+        data("702", " 1", "a", "Иванов", "b", "И. И.", "4", "999"),
+        data("712", "02", "a", "Жазушы", "4", "650"),
+    )  # fmt: skip
+    result = crosswalk_to_marc21(record, Flavour.RUSMARC)
+    out = result.record
+    assert str(out["100"]) == ("=100  1\\$aӘуезов, Мұхтар Омарханұлы$d1897-1961$eавтор$4aut")
+    assert [str(f) for f in out.get_fields("700")] == [
+        "=700  1\\$aКенжебаев, Б.$eредактор$eиллюстратор$4edt$4ill",
+        "=700  1\\$aИванов, И. И.",
+    ]
+    assert str(out["710"]) == "=710  2\\$aЖазушы$eиздатель$4pbl"
+    assert out["245"].indicators == Indicators("1", "0")
+    assert [i.code for i in result.issues] == ["unknown-relator"]
+    assert result.issues[0].message == "702 $4 '999' is not a relator code"
+
+
+@pytest.mark.parametrize(
+    ("marked", "ind2", "title"),
+    [
+        ("\x98The \x9cKazakh steppe", "4", "The Kazakh steppe"),
+        ("\x88L'\x89enfant et les sortilèges", "2", "L'enfant et les sortilèges"),
+        ("Без артикля", "0", "Без артикля"),
+        ("Абай \x98жолы\x9c", "0", "Абай жолы"),
+    ],
+)
+def test_non_filing_markers(marked: str, ind2: str, title: str) -> None:
+    out = crosswalk_to_marc21(rusmarc(data("200", "1 ", "a", marked)), Flavour.UNIMARC).record
+    assert out["245"].indicator2 == ind2
+    assert out["245"]["a"] == title
+
+
+def test_unmapped_field_is_kept_in_995() -> None:
+    record = rusmarc(
+        data("200", "1 ", "a", "Қазақ әдебиеті"),
+        data("941", "1 ", "a", "жергілікті", "b", "мән"),
+        Field(tag="009", data="local control"),
+    )
+    result = crosswalk_to_marc21(record, Flavour.RUSMARC)
+    assert sorted(result.unmapped) == ["009", "941"]
+    assert sorted(str(f) for f in result.record.get_fields("995")) == [
+        "=995  \\\\$a009$blocal control$2rusmarc",
+        "=995  \\\\$a941$b1 $2rusmarc$aжергілікті$bмән",
+    ]
+
+
+def test_holdings_899_with_barcode_becomes_852_and_876() -> None:
+    record = rusmarc(
+        data("200", "1 ", "a", "Әліппе"),
+        data("899", "  ", "a", "Мектеп №12", "b", "АБ", "h", "74.268", "i", "Ә 51", "p", "0001234"),
+    )
+    out = crosswalk_to_marc21(record, Flavour.RUSMARC).record
+    assert str(out["852"]) == "=852  \\\\$aМектеп №12$bАБ$h74.268$iӘ 51"
+    assert str(out["876"]) == "=876  \\\\$p0001234"
+
+
+def test_udc_bbk_and_isbn_qualifiers() -> None:
+    record = rusmarc(
+        data("010", "  ", "a", "978-601-01-1234-5", "b", "в пер.", "d", "1500 тг", "9", "5000"),
+        data("010", "  ", "a", "0-8044-2957-Х"),
+        data("200", "1 ", "a", "Физика"),
+        data("675", "  ", "a", "53(075.3)", "v", "4"),
+        data("686", "  ", "a", "22.3я721", "b", "Ф 50", "2", "rubbk"),
+        data("686", "  ", "a", "74.262"),
+    )
+    result = crosswalk_to_marc21(record, Flavour.RUSMARC)
+    out = result.record
+    assert [str(f) for f in out.get_fields("020")] == [
+        "=020  \\\\$z9786010112345$qв пер.$c1500 тг",
+        "=020  \\\\$a080442957X",
+    ]
+    assert str(out["500"]) == "=500  \\\\$aТираж 5000 экз."
+    assert str(out["080"]) == "=080  \\\\$a53(075.3)$24"
+    assert [str(f) for f in out.get_fields("084")] == [
+        "=084  \\\\$a22.3я721$bФ 50$2rubbk",
+        "=084  \\\\$a74.262$2rubbkd",
+    ]
+    assert [i.code for i in result.issues] == ["invalid-isbn", "assumed-bbk-table"]
+
+
+def test_leader_and_008_from_coded_fields() -> None:
+    record = rusmarc(
+        Field(tag="001", data="kz-7"),
+        data("100", "  ", "a", "20240115d2023    a  y0kaza50      ca"),
+        data("101", "1 ", "a", "kaz", "c", "rus"),
+        data("102", "  ", "a", "KZ"),
+        data("105", "  ", "a", "ac  j   000fy"),
+        data("200", "1 ", "a", "Ертегілер"),
+        data("801", " 0", "a", "KZ", "b", "KZ-AlNAB", "c", "20240115"),
+        leader="00000cam0 2200000 i 450 ",
+    )
+    out = crosswalk_to_marc21(record, Flavour.RUSMARC).record
+    assert str(out.leader) == "00000cam a2200000 i 4500"
+    assert out["008"].data == "240115s2023    kz ac  j p    000 j kaz d"
+    assert len(out["008"].data) == 40
+    assert str(out["041"]) == "=041  1\\$akaz$hrus"
+    assert str(out["040"]) == "=040  \\\\$aKZ-AlNAB$bkaz"
+    assert out["003"].data == "KZ-AlNAB"
+
+
+def test_unimarc_sample(shared_fixtures: Path) -> None:
+    source = read_one(shared_fixtures / "marc/pymarc/testunimarc.dat")
+    result = crosswalk_to_marc21(source, Flavour.UNIMARC)
+    out = result.record
+    assert str(out["100"]) == "=100  1\\$aAsimov, Isaac$eавтор$4aut$0IT\\ICCU\\CFIV\\007327"
+    assert str(out["245"]) == (
+        "=245  12$aL'altra faccia della spirale /$cIsaac Asimov ; traduzione di Cesare Scaglia"
+        " ; introduzione di Fruttero & Lucentini"
+    )
+    assert [str(f) for f in out.get_fields("830")] == [
+        "=830  \\0$aBestsellers$v641$wIT\\ICCU\\CFI\\0012751",
+        "=830  \\3$aIl ciclo delle fondazioni$v4$wIT\\ICCU\\RMS\\1881044",
+    ]
+    assert [str(f) for f in out.get_fields("490")] == [
+        "=490  1\\$aBestsellers ;$v641",
+        "=490  1\\$aIl ciclo delle fondazioni ;$v4",
+    ]
+    assert str(out["765"]) == (
+        "=765  1\\$aAsimov, Isaac$tSecond foundation.$wIT\\ICCU\\RAV\\0005061"
+    )
+    assert str(out["020"]) == "=020  \\\\$a8804406828"
+    # UNIMARC 899 is a local field (here SBN holdings), not RUSMARC's location field.
+    assert result.unmapped.count("899") == 40
+    assert result.unmapped.count("790") == 1
+    assert out["008"].data[35:38] == "ita" and out["008"].data[15:18] == "it "
