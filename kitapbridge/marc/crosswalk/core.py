@@ -173,6 +173,8 @@ def _finish(ctx: Context) -> None:
         if built.is_control_field():
             built.data = strip_non_sort(built.data or "")
             continue
+        if built.tag == local.UNMAPPED_TAG:
+            continue  # kept verbatim, markers included, so the source field can be rebuilt
         ind1 = "1" if built.tag == "490" and ctx.traced_series else built.indicator1
         ctx.fields[index] = Field(
             tag=built.tag,
