@@ -215,3 +215,35 @@ def test_unimarc_sample(shared_fixtures: Path) -> None:
     assert result.unmapped.count("899") == 40
     assert result.unmapped.count("790") == 1
     assert out["008"].data[35:38] == "ita" and out["008"].data[15:18] == "it "
+
+
+def test_alternate_script_name_becomes_880(shared_fixtures: Path) -> None:
+    source = read_one(shared_fixtures / SEED / "NLR009673669.mrc")
+    result = crosswalk_to_marc21(source, Flavour.RUSMARC)
+    out = result.record
+    assert str(out["100"]) == ("=100  1\\$6880-01$aКараччоли, Луи Антуан$d1721-1803$eавтор$4aut")
+    assert [str(f) for f in out.get_fields("880")] == [
+        "=880  1\\$6100-01/(B$aCaraccioli, Louis Antoine"
+    ]
+    assert [f["a"] for f in out.get_fields("700")] == [
+        "Новиков, Николай Иванович",
+        "Барсов, Антон Алексеевич",
+    ]
+    assert result.issues == []
+
+
+def test_alternate_script_added_entry_and_title() -> None:
+    record = rusmarc(
+        data("200", "1 ", "6", "a01200", "a", "Абай жолы"),
+        data("200", "1 ", "6", "a01200", "7", "ba", "a", "Abai joly"),
+        data("700", " 1", "a", "Әуезов", "g", "Мұхтар", "4", "070"),
+        data("702", " 1", "6", "a02702", "a", "Кенжебаев", "g", "Бейсенбай", "4", "340"),
+        data("702", " 1", "6", "a02702", "7", "ba", "a", "Kenzhebaev", "g", "Beisenbai"),
+    )
+    out = crosswalk_to_marc21(record, Flavour.RUSMARC).record
+    assert str(out["245"]) == "=245  10$6880-02$aАбай жолы"
+    assert str(out["700"]) == "=700  1\\$6880-01$aКенжебаев, Бейсенбай$eредактор$4edt"
+    assert [str(f) for f in out.get_fields("880")] == [
+        "=880  1\\$6700-01/(B$aKenzhebaev, Beisenbai",
+        "=880  10$6245-02/(B$aAbai joly",
+    ]

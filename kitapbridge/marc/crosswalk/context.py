@@ -17,6 +17,9 @@ NON_SORT_BEGIN = frozenset("\x98\x88")
 NON_SORT_END = frozenset("\x9c\x89")
 NON_SORT_MARKERS = NON_SORT_BEGIN | NON_SORT_END
 
+#: ``$6`` (link to another-script field) and ``$7`` (script): handled by the 880 pairing.
+_LINKING = frozenset("67")
+
 
 @dataclass
 class Context:
@@ -31,6 +34,8 @@ class Context:
     main_entry_tag: str | None = None
     #: set when a traced series (8XX) is produced, so 490 gets ind1 ``1``
     traced_series: bool = False
+    #: number of 880 alternate-script fields produced so far (their ``$6`` link numbers)
+    alternate_links: int = 0
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: Iterable[tuple[str, str]]) -> Field:
         """Append a data field, dropping empty subfield values."""
@@ -47,7 +52,7 @@ class Context:
 
     def report_unused(self, source: Field, used: Iterable[str]) -> None:
         """Warn about subfields of a mapped field that have no MARC21 place (never silent)."""
-        allowed = set(used)
+        allowed = {*used, *_LINKING}
         lost = sorted({sf.code for sf in source.subfields if sf.code not in allowed})
         if lost:
             codes = " ".join(f"${code}" for code in lost)

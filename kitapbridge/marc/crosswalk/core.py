@@ -10,6 +10,7 @@ from functools import partial
 import pymarc
 from pymarc import Field, Indicators, Subfield
 
+from kitapbridge.errors import KitapbridgeError
 from kitapbridge.marc.crosswalk import (
     description,
     fixed,
@@ -18,6 +19,7 @@ from kitapbridge.marc.crosswalk import (
     links,
     local,
     names,
+    scripts,
     subjects,
     tables,
 )
@@ -29,6 +31,10 @@ logger = logging.getLogger(__name__)
 
 #: A handler maps one source field into ``ctx``; False means "nothing mappable, keep it in 995".
 Handler = Callable[[Context, Field], bool]
+
+
+class CrosswalkError(KitapbridgeError):
+    """The crosswalk was asked to do something it cannot (e.g. convert MARC21 to MARC21)."""
 
 
 @dataclass
@@ -141,12 +147,22 @@ def _processing_order(record: pymarc.Record) -> list[Field]:
 def crosswalk_to_marc21(record: pymarc.Record, flavour: Flavour) -> CrosswalkResult:
     """Convert a decoded RUSMARC or UNIMARC record to MARC21 (§3 of sources-and-crosswalks)."""
     if flavour is Flavour.MARC21:
-        raise ValueError("crosswalk_to_marc21 converts RUSMARC/UNIMARC; the record is MARC21")
+        raise CrosswalkError("the record is already MARC21; only RUSMARC/UNIMARC are crosswalked")
     ctx = Context(source=record, flavour=flavour)
     handlers = {**_DISPATCH, **(_RUSMARC_ONLY if flavour is Flavour.RUSMARC else {})}
-    for source in _processing_order(record):
+    ordered = _processing_order(record)
+    alternates = scripts.alternate_sources(ordered)
+    primary_output: dict[tuple[str, str], list[Field]] = {}
+    for index, source in enumerate(ordered):
         handler = handlers.get(source.tag)
-        if handler is None or not handler(ctx, source):
+        if handler is not None and index in alternates:
+            mapped = scripts.add_alternate(ctx, source, handler, primary_output)
+        else:
+            before = len(ctx.fields)
+            mapped = handler is not None and handler(ctx, source)
+            if mapped and not source.is_control_field() and scripts.link_key(source):
+                primary_output[(source.tag, scripts.link_key(source))] = ctx.fields[before:]
+        if not mapped:
             local.keep_unmapped(ctx, source)
     _finish(ctx)
     out = pymarc.Record(to_unicode=True, force_utf8=True)

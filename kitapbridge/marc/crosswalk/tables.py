@@ -421,3 +421,15 @@ HOLDINGS_876: dict[str, dict[str, str]] = {
     "852": {"m": "p", "n": "a"},
     "899": {"p": "p"},
 }
+
+#: UNIMARC ``$7`` script of the field (first two characters) → MARC21 880 ``$6`` script
+#: identification code (``/(N`` Cyrillic, ``/(B`` Latin, …).
+SCRIPT: dict[str, str] = {
+    "ba": "(B",
+    "ca": "(N",
+    "da": "$1",
+    "ea": "$1",
+    "fa": "(3",
+    "ga": "(S",
+    "ha": "(2",
+}
