@@ -25,7 +25,7 @@ from kitapbridge.marc.crosswalk import (
 )
 from kitapbridge.marc.crosswalk.context import Context, strip_non_sort
 from kitapbridge.marc.flavour import Flavour
-from kitapbridge.marc.issues import Issue
+from kitapbridge.marc.issues import Issue, Severity
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +109,10 @@ def _dispatch() -> dict[str, Handler]:
         "852": holdings.add_holdings,
         "856": _mapped(holdings.add_856),
         "886": local.restore_foreign_field,
+        "604": links.add_name_title_subject,
+        "071": _mapped(identifiers.add_024),
+        "072": _mapped(identifiers.add_024),
+        "073": _mapped(identifiers.add_024),
     }
     table |= {tag: _mapped(description.add_note) for tag in tables.NOTES}
     table |= {tag: _mapped(description.add_246) for tag in (*tables.VARIANT_TITLE_TYPE, "541")}
@@ -128,7 +132,10 @@ def _simple(ctx: Context, source: Field, *, tag: str, mapping: dict[str, str]) -
 
 _DISPATCH = _dispatch()
 #: RUSMARC-only: 899 is the older RUSMARC location field; in UNIMARC it is a local field.
-_RUSMARC_ONLY: dict[str, Handler] = {"899": holdings.add_holdings}
+_RUSMARC_ONLY: dict[str, Handler] = {
+    "899": holdings.add_holdings,
+    "908": subjects.add_author_mark,  # ИРБИС author mark kept in RUSMARC exports
+}
 
 #: Tags this crosswalk maps for each flavour (everything else goes to 995).
 HANDLED_TAGS: dict[Flavour, frozenset[str]] = {
@@ -164,6 +171,9 @@ def crosswalk_to_marc21(record: pymarc.Record, flavour: Flavour) -> CrosswalkRes
                 primary_output[(source.tag, scripts.link_key(source))] = ctx.fields[before:]
         if not mapped:
             local.keep_unmapped(ctx, source)
+    if not any(f.tag == "245" and f.get_subfields("a") for f in ctx.fields):
+        message = "no 200 $a: the record has no title proper (245 $a)"
+        ctx.issues.append(Issue("missing-title", message, Severity.ERROR, tag="200"))
     _finish(ctx)
     out = pymarc.Record(to_unicode=True, force_utf8=True)
     out.leader = pymarc.Leader(fixed.build_leader(ctx, _links_to_set(record)))

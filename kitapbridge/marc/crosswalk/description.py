@@ -57,7 +57,7 @@ def add_245(ctx: Context, source: Field) -> None:
     ind1 = "1" if ctx.main_entry_tag else "0"
     ind2 = str(non_filing_count(titles[0])) if titles else "0"
     ctx.add("245", ind1, ind2, isbd.punctuate(parts))
-    ctx.report_unused(source, "abdefghivz")
+    ctx.report_unused(source, "abdefghiv")
 
 
 def add_250(ctx: Context, source: Field) -> None:

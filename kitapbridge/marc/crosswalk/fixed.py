@@ -165,7 +165,8 @@ def add_041(ctx: Context, source: Field) -> None:
     ]
     ctx.report_unused(source, tables.LANGUAGE_SUBFIELDS)
     if subfields:
-        ctx.add("041", ind1 if ind1 in "01" and ind1 != " " else "0", " ", subfields)
+        # UNIMARC 0 original / 1 translation / 2 contains translations → MARC21 0 / 1 / 1
+        ctx.add("041", {"0": "0", "1": "1", "2": "1"}.get(ind1, " "), " ", subfields)
 
 
 def add_044(ctx: Context, source: Field) -> None:

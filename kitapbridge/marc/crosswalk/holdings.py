@@ -5,7 +5,7 @@ from __future__ import annotations
 from pymarc import Field
 
 from kitapbridge.marc.crosswalk import tables
-from kitapbridge.marc.crosswalk.context import Context, indicator
+from kitapbridge.marc.crosswalk.context import Context, indicator, values
 
 
 def add_holdings(ctx: Context, source: Field) -> bool:
@@ -35,5 +35,11 @@ def add_856(ctx: Context, source: Field) -> None:
     """856 electronic location: copied (UNIMARC and MARC21 share its subfields). RUSMARC's
     second indicator ``0``/``1``/``2`` (resource / cover / text) has no MARC21 meaning and
     becomes blank; the first indicator (access method) is the same."""
-    ind1 = indicator(source, 1) if indicator(source, 1) in "012347" else "4"
+    ind1 = indicator(source, 1)
+    if ind1 not in "012347":
+        ind1 = "4" if _is_http(source) else " "
     ctx.add("856", ind1, " ", [(sf.code, sf.value) for sf in source.subfields])
+
+
+def _is_http(source: Field) -> bool:
+    return any(url.lower().startswith(("http://", "https://")) for url in values(source, "u"))

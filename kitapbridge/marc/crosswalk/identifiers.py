@@ -99,3 +99,18 @@ def add_035(ctx: Context, source: Field) -> None:
     ctx.report_unused(source, {"a", "z", "U", " "})
     if subfields:
         ctx.add("035", " ", " ", subfields)
+
+
+def add_024(ctx: Context, source: Field) -> None:
+    """071 publisher's number → 028; 072 UPC → 024 ``1``; 073 EAN → 024 ``3``
+    (``$a`` number, ``$b`` qualifier → ``$q``, ``$c`` price → ``$c``, ``$z`` → ``$z``)."""
+    if source.tag == "071":
+        subfields = [("a", number) for number in values(source, "a")]
+        subfields += [("b", source_name) for source_name in values(source, "b")]
+        ctx.add("028", "5", "0", subfields)
+        ctx.report_unused(source, "ab")
+        return
+    mapping = {"a": "a", "b": "q", "c": "c", "d": "d", "z": "z"}
+    subfields = [(mapping[sf.code], sf.value) for sf in source.subfields if sf.code in mapping]
+    ctx.add("024", "1" if source.tag == "072" else "3", " ", subfields)
+    ctx.report_unused(source, mapping)

@@ -8,7 +8,7 @@ doubling what the cataloguer already typed.
 from __future__ import annotations
 
 #: Marks written with a space before them (``Title :``); the others follow the text directly.
-_SPACED = frozenset(":;/=+")
+_SPACED = frozenset({":", ";", "/", "=", "+", "--"})
 
 
 def close(text: str, mark: str) -> str:

@@ -172,3 +172,37 @@ def add_series(ctx: Context, source: Field) -> bool:
         statement += [("v", volume, ";") for volume in volumes]
         ctx.add("490", "1", " ", isbd.punctuate(statement))
     return True
+
+
+def add_name_title_subject(ctx: Context, source: Field) -> bool:
+    """604 name/title subject (embedded 70X/71X + 500/501/200) → 600 or 610 with ``$t``."""
+    parts = embedded_fields(source)
+    for problem in parts.malformed:
+        ctx.warn("malformed-embedded-field", f"{source.tag}: {problem}", source.tag)
+    author = parts.data(*PERSONAL, *CORPORATE)
+    title_field = parts.data("500", "501", "200")
+    if author is None or title_field is None or not first(author, "a"):
+        return False
+    # Subdivisions and $2 follow the last embedded field, so a parser attaches them to it.
+    subdivisions = {"j": "v", "x": "x", "y": "z", "z": "y", "2": "2"}
+    trailing = [sf for sf in title_field.subfields if sf.code in subdivisions]
+    trailer = [
+        (subdivisions[sf.code], sf.value)
+        for sf in [*parts.own, *trailing]
+        if sf.code in subdivisions
+    ]
+    ind2 = "7" if any(code == "2" for code, _ in trailer) else "4"
+    title = [("t", isbd.join(values(title_field, "a"), "."))]
+    if author.tag in PERSONAL:
+        ind1 = "1" if indicator(author, 2) == "1" else "0"
+        name = [("a", personal_name(author))] + [("d", d) for d in values(author, "f")]
+        ctx.add("600", ind1, ind2, name + title + trailer)
+    else:
+        name = [("a", first(author, "a"))] + [("b", unit) for unit in values(author, "b")]
+        ind1 = indicator(author, 2) if indicator(author, 2) in "012" else "2"
+        ctx.add("610", ind1, ind2, name + title + trailer)
+    unused = {sf.code for sf in parts.own} - set(subdivisions)
+    if unused:
+        codes = " ".join(f"${code}" for code in sorted(unused))
+        ctx.warn("unmapped-subfield", f"604 subfield(s) {codes} were not carried", "604")
+    return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pymarc import Field
+from pymarc import Field, Subfield
 
 from kitapbridge.marc.crosswalk import tables
 from kitapbridge.marc.crosswalk.context import Context, first, indicator, values
@@ -119,3 +119,17 @@ def add_084(ctx: Context, source: Field) -> None:
         ctx.warn("assumed-bbk-table", f"686 without $2: assumed {DEFAULT_BBK_SOURCE}", "686")
     ctx.add("084", " ", " ", subfields + ([("2", system)] if system else []))
     ctx.report_unused(source, "ab2")
+
+
+def add_author_mark(ctx: Context, source: Field) -> bool:
+    """ИРБИС 908 author mark (авторский знак) → ``$b`` of the first 084 without one (§3.5)."""
+    mark = first(source, "a")
+    target = next((f for f in ctx.fields if f.tag == "084" and not f.get_subfields("b")), None)
+    if not mark or target is None:
+        return False
+    position = next(
+        (i for i, sf in enumerate(target.subfields) if sf.code not in "a"), len(target.subfields)
+    )
+    target.subfields.insert(position, Subfield("b", mark))
+    ctx.report_unused(source, "a")
+    return True
