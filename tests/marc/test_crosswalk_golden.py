@@ -149,3 +149,55 @@ def test_7_rusmarc_against_repository_rendering(shared_fixtures: Path) -> None:
     assert record["710"]["4"] == expected["710"]["4"] == "prt"
     assert str(record["041"]) == "=041  1\\$arus$agrc$hgrc"
     assert ours.unmapped == ["035", "140", "790", "790", "901", "979", "979"]
+
+
+def test_nlr_009670326_against_repository_rendering(shared_fixtures: Path) -> None:
+    """Second opinion: in this pair the file names are swapped in the source repository:
+    ``-rusmarc-language.json`` holds the JSONata MARC21 output (it has 008 and 245) and
+    ``-marc21-language.json`` the RUSMARC record."""
+    source = read_one(shared_fixtures / SEED / "RuSpRNB-009670326-rusmarc-language.mrc")
+    ours = crosswalk_to_marc21(source, Flavour.RUSMARC).record
+    rendering = json.loads(
+        (shared_fixtures / SEED / "RuSpRNB-009670326-rusmarc-language.json").read_text("utf-8")
+    )[0]
+    theirs = {}
+    for field in rendering["datafield"]:
+        theirs.setdefault(field["tag"], [(s["code"], s["value"]) for s in field["subfield"]])
+    ours_by_tag = {tag: subfields(ours, tag, isbd_tail=True)[0] for tag in ("245", "260", "300")}
+    assert ours_by_tag["245"] == sorted(theirs["245"])  # tolerance 1 (" /" before $c)
+    assert ours_by_tag["260"] == [
+        ("a", "[В Санктпетербурге"),
+        ("b", "В Типографии Святейшаго правительствущаго синода"),
+        ("c", "1795]"),
+    ]
+    assert ours_by_tag["260"] == theirs["260"]
+    assert ours_by_tag["300"] == theirs["300"] == [("a", "20 с."), ("c", "8°")]
+    assert subfields(ours, "041") == [[("a", "rus"), ("h", "lat")]] == [theirs["041"]]
+    # 100/700/710: same name, dates and relator code. The JSONata writes 700 $c (additions)
+    # as $v; MARC21 X00 $c is the right place.
+    assert subfields(ours, "100") == [
+        [
+            ("a", "Августин Аврелий"),
+            ("c", "епископ Гиппонийский"),
+            ("d", "354-430"),
+            ("e", "автор"),
+            ("4", "aut"),
+            ("0", "RU\\NLR\\AUTH\\773342"),
+        ]
+    ]
+    assert sorted(theirs["100"]) == [
+        ("4", "aut"),
+        ("a", "Августин Аврелий"),
+        ("d", "354-430"),
+        ("v", "епископ Гиппонийский"),
+    ]
+    assert [(c, v) for c, v in subfields(ours, "700")[0] if c in "ad4"] == [
+        ("a", "Тодорский, Иван Степанович"),
+        ("d", "18 в."),
+        ("4", "trl"),
+    ]
+    assert sorted(theirs["700"]) == [
+        ("4", "trl"),
+        ("a", "Тодорский, Иван Степанович"),
+        ("d", "18 в."),
+    ]

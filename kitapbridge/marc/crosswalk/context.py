@@ -37,12 +37,11 @@ class Context:
     #: number of 880 alternate-script fields produced so far (their ``$6`` link numbers)
     alternate_links: int = 0
 
-    def add(self, tag: str, ind1: str, ind2: str, subfields: Iterable[tuple[str, str]]) -> Field:
-        """Append a data field, dropping empty subfield values."""
+    def add(self, tag: str, ind1: str, ind2: str, subfields: Iterable[tuple[str, str]]) -> None:
+        """Append a data field, dropping empty subfield values (and the field if none is left)."""
         kept = [Subfield(code, value) for code, value in subfields if value]
-        new = Field(tag=tag, indicators=Indicators(ind1, ind2), subfields=kept)
-        self.fields.append(new)
-        return new
+        if kept:
+            self.fields.append(Field(tag=tag, indicators=Indicators(ind1, ind2), subfields=kept))
 
     def add_control(self, tag: str, data: str) -> None:
         self.fields.append(Field(tag=tag, data=data))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 import pymarc
 from pymarc import Field, Indicators, Subfield
@@ -82,9 +81,9 @@ def _dispatch() -> dict[str, Handler]:
         "102": _mapped(fixed.add_044),
         "200": _mapped(description.add_245),
         "205": _mapped(description.add_250),
-        "206": _mapped(partial_simple("255", {"a": "a", "b": "b", "c": "c", "d": "d"})),
-        "207": _mapped(partial_simple("362", {"a": "a", "z": "z"})),
-        "208": _mapped(partial_simple("254", {"a": "a"})),
+        "206": _mapped(description.copier("255", {"a": "a", "b": "b", "c": "c", "d": "d"})),
+        "207": _mapped(description.copier("362", {"a": "a", "z": "z"})),
+        "208": _mapped(description.copier("254", {"a": "a"})),
         "210": _mapped(description.add_imprint),
         "214": _mapped(description.add_imprint),
         "215": _mapped(description.add_300),
@@ -120,14 +119,6 @@ def _dispatch() -> dict[str, Handler]:
     table |= {tag: _mapped(subjects.add_topical) for tag in tables.SUBJECTS}
     table |= {tag: names.add_name for tag in (*names.PERSONAL, *names.CORPORATE, *names.FAMILY)}
     return table
-
-
-def partial_simple(tag: str, mapping: dict[str, str]) -> Callable[[Context, Field], None]:
-    return partial(_simple, tag=tag, mapping=mapping)
-
-
-def _simple(ctx: Context, source: Field, *, tag: str, mapping: dict[str, str]) -> None:
-    description.add_simple(ctx, source, tag, mapping)
 
 
 _DISPATCH = _dispatch()

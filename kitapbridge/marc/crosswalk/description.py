@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pymarc import Field
 
 from kitapbridge.marc.crosswalk import isbd, tables
@@ -71,12 +73,15 @@ def add_250(ctx: Context, source: Field) -> None:
     ctx.report_unused(source, "abdfg")
 
 
-def add_simple(ctx: Context, source: Field, tag: str, mapping: dict[str, str]) -> None:
-    """Copy subfields one to one into ``tag`` (used for 206 → 255, 207 → 362, 208 → 254)."""
-    subfields = [(mapping[sf.code], sf.value) for sf in source.subfields if sf.code in mapping]
-    ctx.report_unused(source, mapping)
-    if subfields:
+def copier(tag: str, mapping: dict[str, str]) -> Callable[[Context, Field], None]:
+    """A handler copying subfields one to one into ``tag`` (206 → 255, 207 → 362, 208 → 254)."""
+
+    def copy(ctx: Context, source: Field) -> None:
+        subfields = [(mapping[sf.code], sf.value) for sf in source.subfields if sf.code in mapping]
+        ctx.report_unused(source, mapping)
         ctx.add(tag, "0" if tag == "362" else " ", " ", subfields)
+
+    return copy
 
 
 def add_imprint(ctx: Context, source: Field) -> None:
