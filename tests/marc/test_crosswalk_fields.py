@@ -247,3 +247,21 @@ def test_alternate_script_added_entry_and_title() -> None:
         "=880  1\\$6700-01/(B$aKenzhebaev, Beisenbai",
         "=880  10$6245-02/(B$aAbai joly",
     ]
+
+
+def test_link_without_embedded_fields_and_leftovers_reported() -> None:
+    record = rusmarc(
+        data("200", "1 ", "a", "Геометрия"),
+        data("454", " 1", "t", "Geometry", "c", "London", "n", "Penguin", "d", "1990",
+             "x", "0305-4470", "q", "?"),
+        data("423", " 0", "1", "2001 ", "a", "Алгебра", "1", "320  ", "a", "Библиогр."),
+    )  # fmt: skip
+    result = crosswalk_to_marc21(record, Flavour.UNIMARC)
+    assert [str(f) for f in result.record.get_fields("765", "777")] == [
+        "=765  0\\$tGeometry$x0305-4470$dLondon : Penguin, 1990",
+        "=777  1\\$tАлгебра",
+    ]
+    assert [i.message for i in result.issues] == [
+        "454 $q have no place in the linking entry",
+        "423 $1320 have no place in the linking entry",
+    ]

@@ -99,6 +99,7 @@ def add_link(ctx: Context, source: Field) -> bool:
     subfields = _link_subfields(parts)
     if not subfields:
         return False
+    _report_leftovers(ctx, source, parts)
     # UNIMARC 4XX ind2 ``1`` = make a note; MARC21 76X-78X ind1 ``0`` = display a note
     ind1 = "0" if indicator(source, 2) == "1" else "1"
     ctx.add(tables.LINKS[source.tag], ind1, " ", subfields)
@@ -120,7 +121,7 @@ def _link_subfields(parts: LinkParts) -> list[tuple[str, str]]:
     edition = parts.data("205")
     if edition is not None:
         result.append(("b", isbd.join(values(edition, "a"), ",")))
-    imprint = parts.data("210", "214")
+    imprint = parts.data("210", "214") or _own_imprint(parts)
     if imprint is not None:
         result.append(("d", _imprint(imprint)))
     extent = parts.data("215")
@@ -137,6 +138,32 @@ def _link_subfields(parts: LinkParts) -> list[tuple[str, str]]:
     return [(code, value) for code, value in result if value]
 
 
+def _own_imprint(parts: LinkParts) -> Field | None:
+    """Place ``$c``, publisher ``$n`` and date ``$d`` of a link written without embedded fields,
+    regrouped as the 210 they stand for."""
+    as_210 = {"c": "a", "n": "c", "d": "d"}
+    imprint = [Subfield(as_210[sf.code], sf.value) for sf in parts.own if sf.code in as_210]
+    if not imprint:
+        return None
+    return Field(tag="210", indicators=Indicators(" ", " "), subfields=imprint)
+
+
+#: Subfields and embedded fields of a 4XX that the 76X-78X entry carries.
+_OWN_CARRIED = frozenset({*tables.LINK_SUBFIELDS, "c", "n", "d"})
+_EMBEDDED_CARRIED = frozenset(
+    {"001", "010", "011", "200", "205", "210", "214", "215", "225", *PERSONAL, *CORPORATE}
+)
+
+
+def _report_leftovers(ctx: Context, source: Field, parts: LinkParts) -> None:
+    """Never drop silently: name the own subfields and embedded fields the entry leaves out."""
+    lost = sorted({f"${sf.code}" for sf in parts.own if sf.code not in _OWN_CARRIED})
+    lost += sorted({f"$1{f.tag}" for f in parts.embedded if f.tag not in _EMBEDDED_CARRIED})
+    if lost:
+        message = f"{source.tag} {' '.join(lost)} have no place in the linking entry"
+        ctx.warn("unmapped-subfield", message, source.tag)
+
+
 def _numbers(parts: LinkParts, tag: str) -> list[str]:
     return [value for f in parts.embedded if f.tag == tag for value in values(f, "a")]
 
@@ -151,6 +178,7 @@ def add_series(ctx: Context, source: Field) -> bool:
     title = _title(title_field) if title_field is not None else first(source, "t")
     if not title:
         return False
+    _report_leftovers(ctx, source, parts)
     volumes = values(title_field, "v") if title_field is not None else []
     volumes += [sf.value for sf in parts.own if sf.code == "v" and sf.value]
     issns = _numbers(parts, "011") + [sf.value for sf in parts.own if sf.code == "x"]
