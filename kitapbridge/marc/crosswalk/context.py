@@ -81,5 +81,8 @@ def first(source: Field, code: str) -> str:
     return found[0] if found else ""
 
 
+_DELETE_MARKERS = str.maketrans("", "", "".join(NON_SORT_MARKERS))
+
+
 def strip_non_sort(text: str) -> str:
-    return "".join(char for char in text if char not in NON_SORT_MARKERS)
+    return text.translate(_DELETE_MARKERS)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pymarc
-from pymarc import Field, Indicators, Subfield
+from pymarc import Field, Subfield
 
 from kitapbridge.errors import KitapbridgeError
 from kitapbridge.marc.crosswalk import (
@@ -186,18 +186,15 @@ def _finish(ctx: Context) -> None:
             ctx.add_control("003", agency)
     ctx.add_control("008", fixed.build_008(ctx))
     fixed.add_040(ctx)
-    for index, built in enumerate(ctx.fields):
+    for built in ctx.fields:
         if built.is_control_field():
             built.data = strip_non_sort(built.data or "")
-            continue
-        if built.tag == local.UNMAPPED_TAG:
-            continue  # kept verbatim, markers included, so the source field can be rebuilt
-        ind1 = "1" if built.tag == "490" and ctx.traced_series else built.indicator1
-        ctx.fields[index] = Field(
-            tag=built.tag,
-            indicators=Indicators(ind1, built.indicator2),
-            subfields=[Subfield(sf.code, strip_non_sort(sf.value)) for sf in built.subfields],
-        )
+        elif built.tag != local.UNMAPPED_TAG:  # 995 stays verbatim, so the source can be rebuilt
+            if built.tag == "490" and ctx.traced_series:
+                built.indicator1 = "1"
+            built.subfields = [
+                Subfield(sf.code, strip_non_sort(sf.value)) for sf in built.subfields
+            ]
 
 
 def _ordered(fields: list[Field]) -> list[Field]:
