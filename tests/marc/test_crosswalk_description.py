@@ -18,7 +18,7 @@ def data(tag: str, ind: str, *pairs: str) -> Field:
 def convert(*fields: Field) -> tuple[pymarc.Record, list[str], list]:
     record = pymarc.Record(to_unicode=True, force_utf8=True)
     record.leader = pymarc.Leader("00000nam0 2200000 i 450 ")
-    record.add_field(*fields)
+    record.add_field(*fields, data("100", "  ", "a", "20240115d2019    a  y0kaza50      ca"))
     result = crosswalk_to_marc21(record, Flavour.RUSMARC)
     return result.record, result.unmapped, result.issues
 

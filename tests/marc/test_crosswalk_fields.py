@@ -8,7 +8,7 @@ import pymarc
 import pytest
 from pymarc import Field, Indicators, Subfield
 
-from kitapbridge.marc.crosswalk import crosswalk_to_marc21
+from kitapbridge.marc.crosswalk import CrosswalkError, crosswalk_to_marc21
 from kitapbridge.marc.crosswalk.links import embedded_fields
 from kitapbridge.marc.flavour import Flavour
 
@@ -20,10 +20,17 @@ def read_one(path: Path) -> pymarc.Record:
         return next(r for r in pymarc.MARCReader(handle, to_unicode=True, force_utf8=True) if r)
 
 
+#: 100 $a of the hand-built records: entered 2024-01-15, published 2023, juvenile, Kazakh.
+GENERAL = "20240115d2023    a  y0kaza50      ca"
+
+
 def rusmarc(*fields: Field, leader: str = "00000nam0 2200000 i 450 ") -> pymarc.Record:
+    """A RUSMARC record with ``fields``, plus the general processing data field 100."""
     record = pymarc.Record(to_unicode=True, force_utf8=True)
     record.leader = pymarc.Leader(leader)
     record.add_field(*fields)
+    if not record.get_fields("100"):
+        record.add_field(data("100", "  ", "a", GENERAL))
     return record
 
 
@@ -265,3 +272,32 @@ def test_link_without_embedded_fields_and_leftovers_reported() -> None:
         "454 $q have no place in the linking entry",
         "423 $1320 have no place in the linking entry",
     ]
+
+
+@pytest.mark.parametrize(
+    ("source_leader", "expected"),
+    [
+        ("00000nam0 2200000 i 450 ", "00000nam a2200000 i 4500"),
+        ("00000cbm1 22000001  450 ", "00000ctm a22000002ia4500"),
+        ("00000dlm2 22000002n 450 ", "00000dmm a22000008 b4500"),
+        ("00000nas a22000003x 450 ", "00000nasaa22000005u 4500"),
+    ],
+)
+def test_leader_positions(source_leader: str, expected: str) -> None:
+    record = rusmarc(data("200", "1 ", "a", "Журнал"), leader=source_leader)
+    out = crosswalk_to_marc21(record, Flavour.RUSMARC).record
+    assert str(out.leader) == expected
+
+
+def test_record_without_coded_data_is_reported() -> None:
+    record = pymarc.Record(to_unicode=True, force_utf8=True)
+    record.leader = pymarc.Leader("00000nam0 2200000 i 450 ")
+    record.add_field(data("200", "1 ", "a", "Кітап"))
+    result = crosswalk_to_marc21(record, Flavour.RUSMARC)
+    assert result.record["008"].data == "       uuuu    xx            000 0 und d"
+    assert [(i.code, i.tag) for i in result.issues] == [("missing-coded-data", "100")]
+
+
+def test_marc21_input_is_refused() -> None:
+    with pytest.raises(CrosswalkError, match="already MARC21"):
+        crosswalk_to_marc21(rusmarc(data("245", "10", "a", "Title")), Flavour.MARC21)

@@ -24,7 +24,10 @@ def build_leader(ctx: Context, has_link_to_set: bool) -> str:
     if record_type is None:
         ctx.warn("bad-leader", f"Leader/06 {source[6]!r} is not a UNIMARC record type; used 'a'")
         record_type = "a"
-    level = source[7] if source[7] in tables.BIBLIOGRAPHIC_LEVEL else "m"
+    level = source[7]
+    if level not in tables.BIBLIOGRAPHIC_LEVEL:
+        ctx.warn("bad-leader", f"Leader/07 {level!r} is not a bibliographic level; used 'm'")
+        level = "m"
     control = "a" if source[9] == "a" else " "
     encoding = tables.ENCODING_LEVEL.get(source[17], "u")
     form = tables.DESCRIPTIVE_FORM.get(source[18], "u")
@@ -48,6 +51,8 @@ def _multipart_level(hierarchy: str, has_link_to_set: bool) -> str:
 def build_008(ctx: Context) -> str:
     """The 40 positions of 008 (Books) from 100 $a, 101, 102, 105 and 106."""
     general = _coded(ctx, "100", 36)
+    if not general.strip():
+        ctx.warn("missing-coded-data", "no 100 $a: 008 dates and audience are unknown", "100")
     entered = general[2:8] if general[:8].strip().isdigit() else "      "
     date_type = tables.DATE_TYPE.get(general[8], "|" if general[8] == "|" else " ")
     date1 = _date(general[9:13], blank_if_empty=False)

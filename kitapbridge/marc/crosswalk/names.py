@@ -76,12 +76,13 @@ def add_name(ctx: Context, source: Field) -> bool:
     tag = source.tag
     extra = [("0", number) for number in values(source, "3")]
     extra += [("u", affiliation) for affiliation in values(source, "p")]
+    extra += [("5", institution) for institution in values(source, "5")]
     if tag in PERSONAL:
         main = tag == "700" and ctx.main_entry_tag in (None, "100")
         out_tag = "100" if main and ctx.main_entry_tag is None else "700"
         ind1 = "1" if indicator(source, 2) == "1" else "0"
         subfields = personal_subfields(source)
-        used = "abcdfg34p"
+        used = "abcdfg345p"
     elif tag in CORPORATE:
         meeting = indicator(source, 1) == "1"
         main = tag == "710" and ctx.main_entry_tag is None
@@ -89,13 +90,13 @@ def add_name(ctx: Context, source: Field) -> bool:
         # UNIMARC ind2 (0 inverted, 1 jurisdiction, 2 direct order) = MARC21 X10/X11 ind1
         ind1 = indicator(source, 2) if indicator(source, 2) in "012" else "2"
         subfields = corporate_subfields(source, meeting)
-        used = "abcdefh34p"
+        used = "abcdefh345p"
     else:
         main = tag == "720" and ctx.main_entry_tag is None
         out_tag = "100" if main else "700"
         ind1 = "3"
         subfields = [("a", first(source, "a"))] + [("d", dates) for dates in values(source, "f")]
-        used = "af34"
+        used = "af345"
     if out_tag in {"100", "110", "111"}:
         ctx.main_entry_tag = out_tag
     ctx.add(out_tag, ind1, " ", subfields + relator_subfields(ctx, source) + extra)
