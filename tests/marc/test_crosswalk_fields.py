@@ -9,7 +9,7 @@ import pytest
 from pymarc import Field, Indicators, Subfield
 
 from kitapbridge.marc.crosswalk import CrosswalkError, crosswalk_to_marc21
-from kitapbridge.marc.crosswalk.links import embedded_fields
+from kitapbridge.marc.crosswalk.embedded import embedded_fields
 from kitapbridge.marc.flavour import Flavour
 
 SEED = Path("marc/seed-format-marc/data")
@@ -301,3 +301,43 @@ def test_record_without_coded_data_is_reported() -> None:
 def test_marc21_input_is_refused() -> None:
     with pytest.raises(CrosswalkError, match="already MARC21"):
         crosswalk_to_marc21(rusmarc(data("245", "10", "a", "Title")), Flavour.MARC21)
+
+
+def test_part_named_only_by_its_designation_takes_the_set_title(shared_fixtures: Path) -> None:
+    path = shared_fixtures / SEED / "history_xvii" / "RuSpRNB" / "NLR005177757_p9.mrc"
+    out = crosswalk_to_marc21(read_one(path), Flavour.RUSMARC).record
+    set_title = (
+        "История XVIII столетия или Обстоятельное описание всех важнейших происшествий и"
+        " достопамятных перемен, случившихся в осьмнадцатом столетии, с приобщением подробных"
+        " известий о жизни и делах всех славных и достойных примечания мужей, в течении оного"
+        " живших"
+    )
+    assert [(sf.code, sf.value) for sf in out["245"].subfields] == [
+        ("a", set_title + "."),
+        ("n", "Ч. 9"),
+    ]
+    assert out["773"]["t"] == set_title + " : Пер. с нем. Ч. 1"
+    assert (out["773"]["g"], out["773"]["w"]) == ("Ч. 9", "v19\\rc\\2104622")
+    assert str(out.leader)[19] == "c"
+
+
+@pytest.mark.parametrize(
+    ("part", "expected"),
+    [
+        (("a", "Т. 1 (гл. 1-21)"), ["=245  00$aМатематика.$nТ. 1 (гл. 1-21)"]),
+        (("a", "Т. 2", "h", "кн. 4", "i", "Алгебра"),
+         ["=245  00$aМатематика.$nТ. 2.$nкн. 4,$pАлгебра"]),
+        (("a", "Кітап 1"), ["=245  00$aМатематика.$nКітап 1"]),
+        (("a", "1929-1939"), ["=245  00$a1929-1939"]),
+        (("a", "No limits"), ["=245  00$aNo limits"]),
+        (("a", "Ч. II"), ["=245  00$aМатематика.$nЧ. II"]),
+    ],
+)  # fmt: skip
+def test_dependent_part_titles(part: tuple[str, ...], expected: list[str]) -> None:
+    record = rusmarc(
+        data("200", "0 ", *part),
+        data("461", " 0", "1", "001set-1", "1", "2001 ", "a", "Математика"),
+        leader="00000nam2 2200000 i 450 ",
+    )
+    out = crosswalk_to_marc21(record, Flavour.RUSMARC).record
+    assert [str(f) for f in out.get_fields("245")] == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from pymarc import Field
@@ -15,6 +16,7 @@ from kitapbridge.marc.crosswalk.context import (
     indicator,
     values,
 )
+from kitapbridge.marc.crosswalk.embedded import embedded_fields
 
 
 def non_filing_count(text: str) -> int:
@@ -37,6 +39,11 @@ def add_245(ctx: Context, source: Field) -> None:
         ctx.report_unused(source, "a")
         return
     parts: list[tuple[str, str, str]] = [("a", isbd.join(titles, ";"), "")]
+    set_title = _set_title_for_part(ctx, source)
+    if set_title:
+        # a part whose title is only its designation: common title + $n (MARC21 dependent title)
+        parts = [("a", set_title, ""), ("n", titles[0], ".")]
+        titles = [set_title]
     had_number = False
     for sf in source.subfields:
         if sf.code in "hv" and sf.value:
@@ -60,6 +67,26 @@ def add_245(ctx: Context, source: Field) -> None:
     ind2 = str(non_filing_count(titles[0])) if titles else "0"
     ctx.add("245", ind1, ind2, isbd.punctuate(parts))
     ctx.report_unused(source, "abdefghiv")
+
+
+#: A title proper that is only a part designation: «Ч. 9», «Т. 1 (гл. 1-21)», «Вып. 13», «Кітап 1».
+_DESIGNATION = re.compile(
+    r"^(?:ч|т|том|часть|вып|выпуск|кн|книга|бөлім|кітап|шығ|vol|part|bd|no|№)\.?\s*"
+    r"(?:\d[\w.-]*|[ivxlc]+\.?)(?:\s*\([^()]*\))?$",
+    re.IGNORECASE,
+)
+
+
+def _set_title_for_part(ctx: Context, source: Field) -> str:
+    """The set's title when this 200 names only the part and a 461/463 gives the set title."""
+    titles = values(source, "a")
+    if len(titles) != 1 or values(source, "e") or not _DESIGNATION.match(titles[0].strip()):
+        return ""
+    for link in ctx.source.get_fields("461", "463"):
+        title = embedded_fields(link).data("200")
+        if title is not None and first(title, "a"):
+            return first(title, "a")
+    return ""
 
 
 def add_250(ctx: Context, source: Field) -> None:
