@@ -16,7 +16,9 @@ Decisions where §3 leaves a choice (checked against RSL's own MARC21 exports wh
   ГОСТ abbreviations such as «сост.» instead).
 * 321 → 510 (``4`` when ``$c`` gives a location), as RSL does.
 * 410 → 800/810/830 + 490 ``1``; 461/463 → 773, 464 → 774 (Leader/19 ``a`` for a set,
-  ``c`` for a part linked to its set); the part's 245 is its own 200, as in RSL part records.
+  ``c`` for a part linked to its set). The part's 245 is its own 200, as in RSL part records,
+  except when 200 is only a designation («Ч. 9», «Т. 2»): then 245 ``$a`` is the set title
+  from 461/463 and the designation ``$n`` (MARC21 dependent title).
 * ``$6``/``$7`` alternate-script pairs → regular field + 880 linked by ``$6``.
 * 886 ``2_ $2 marc21`` (MARC21 fields RSL carried through RUSMARC) are restored as they were.
 * RUSMARC 852/899 → 852 per location; barcode (852 ``$m``, 899 ``$p``) and inventory number

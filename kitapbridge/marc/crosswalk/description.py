@@ -115,9 +115,7 @@ def add_imprint(ctx: Context, source: Field) -> None:
     """210 → 260 (§3.3: places ``$a`` ;, publisher ``$b`` :, date ``$c`` ,; manufacture
     ``$e``/``$g``/``$h`` → ``$e``/``$f``/``$g``). 214 → 264 with the same second indicator."""
     elements: list[tuple[str, str, str]] = []
-    mapping = {"a": ("a", ";"), "c": ("b", ":"), "d": ("c", ",")}
-    if source.tag == "210":
-        mapping |= {"e": ("e", ""), "g": ("f", ""), "h": ("g", "")}
+    mapping = tables.IMPRINT | (tables.MANUFACTURE if source.tag == "210" else {})
     previous = ""
     for sf in source.subfields:
         if sf.code not in mapping or not sf.value:
@@ -140,7 +138,7 @@ def add_imprint(ctx: Context, source: Field) -> None:
 def add_300(ctx: Context, source: Field) -> None:
     """215 → 300: extent ``$a``, other details ``$c`` → ``$b`` (:), dimensions ``$d`` → ``$c``
     (;), accompanying material ``$e`` (+)."""
-    mapping = {"a": ("a", ""), "c": ("b", ":"), "d": ("c", ";"), "e": ("e", "+")}
+    mapping = tables.PHYSICAL_DESCRIPTION
     elements = [
         (mapping[sf.code][0], sf.value, mapping[sf.code][1])
         for sf in source.subfields
@@ -154,7 +152,7 @@ def add_300(ctx: Context, source: Field) -> None:
 def series_statement(source: Field) -> str:
     """The ISBD string of a 225 (or embedded 200) series title: ``$a = $d : $e / $f. $h, $i``."""
     text = isbd.join(values(source, "a"), ".")
-    marks = {"d": "=", "e": ":", "f": "/", "h": ".", "i": ","}
+    marks = tables.SERIES_MARKS
     for sf in source.subfields:
         if sf.code in marks and sf.value:
             text = isbd.join([text, sf.value], marks[sf.code]) if text else sf.value
@@ -192,7 +190,7 @@ def add_510(ctx: Context, source: Field) -> None:
 
 def add_505(ctx: Context, source: Field) -> None:
     """327 → 505: the completeness indicator is inverted (UNIMARC ``1`` complete = MARC21 ``0``)."""
-    ind1 = {"0": "1", "1": "0"}.get(indicator(source, 1), "8")
+    ind1 = tables.CONTENTS_COMPLETENESS.get(indicator(source, 1), "8")
     contents = [sf.value for sf in source.subfields if sf.code in "abcdefghi" and sf.value]
     ctx.report_unused(source, "abcdefghi")
     ctx.add("505", ind1, " ", [("a", isbd.join(contents, "--"))])
@@ -200,7 +198,7 @@ def add_505(ctx: Context, source: Field) -> None:
 
 def add_uniform_title(ctx: Context, source: Field) -> None:
     """500 → 240 (130 when there is no 1XX main entry); 501 → 243."""
-    mapping = {"a": "a", "h": "n", "i": "p", "k": "f", "l": "g", "m": "l", "n": "g", "q": "o"}
+    mapping = tables.UNIFORM_TITLE
     subfields = [(mapping[sf.code], sf.value) for sf in source.subfields if sf.code in mapping]
     ctx.report_unused(source, mapping)
     if source.tag == "501":

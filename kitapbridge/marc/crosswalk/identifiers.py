@@ -6,6 +6,7 @@ from pymarc import Field
 from stdnum import isbn, issn
 from stdnum.exceptions import ValidationError
 
+from kitapbridge.marc.crosswalk import tables
 from kitapbridge.marc.crosswalk.context import Context, first, values
 
 #: Cyrillic letters typed for the Latin ISBN check character X.
@@ -51,7 +52,7 @@ def add_020(ctx: Context, source: Field) -> None:
 def add_022(ctx: Context, source: Field) -> None:
     """011 → 022: ``$a`` ISSN, ``$f`` ISSN-L → ``$l``, ``$g`` → ``$m``, ``$y`` → ``$y``,
     ``$z`` → ``$z``; qualifier and price (``$b``, ``$d``) have no place in 022 and are reported."""
-    mapping = {"a": "a", "f": "l", "g": "m", "y": "y", "z": "z"}
+    mapping = tables.ISSN
     subfields: list[tuple[str, str]] = []
     for sf in source.subfields:
         if sf.code not in mapping or not sf.value.strip():
@@ -110,7 +111,7 @@ def add_024(ctx: Context, source: Field) -> None:
         ctx.add("028", "5", "0", subfields)
         ctx.report_unused(source, "ab")
         return
-    mapping = {"a": "a", "b": "q", "c": "c", "d": "d", "z": "z"}
+    mapping = tables.OTHER_STANDARD_NUMBER
     subfields = [(mapping[sf.code], sf.value) for sf in source.subfields if sf.code in mapping]
     ctx.add("024", "1" if source.tag == "072" else "3", " ", subfields)
     ctx.report_unused(source, mapping)

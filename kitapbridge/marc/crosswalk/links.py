@@ -88,7 +88,7 @@ def _link_subfields(parts: LinkParts) -> list[tuple[str, str]]:
 def _own_imprint(parts: LinkParts) -> Field | None:
     """Place ``$c``, publisher ``$n`` and date ``$d`` of a link written without embedded fields,
     regrouped as the 210 they stand for."""
-    as_210 = {"c": "a", "n": "c", "d": "d"}
+    as_210 = tables.LINK_IMPRINT
     imprint = [Subfield(as_210[sf.code], sf.value) for sf in parts.own if sf.code in as_210]
     if not imprint:
         return None
@@ -159,7 +159,7 @@ def add_name_title_subject(ctx: Context, source: Field) -> bool:
     if author is None or title_field is None or not first(author, "a"):
         return False
     # Subdivisions and $2 follow the last embedded field, so a parser attaches them to it.
-    subdivisions = {"j": "v", "x": "x", "y": "z", "z": "y", "2": "2"}
+    subdivisions = tables.SUBDIVISIONS | {"2": "2"}
     trailing = [sf for sf in title_field.subfields if sf.code in subdivisions]
     trailer = [
         (subdivisions[sf.code], sf.value)

@@ -19,7 +19,7 @@ def _thesaurus(source: Field) -> tuple[str, list[tuple[str, str]]]:
 
 
 def _subdivisions(source: Field) -> list[tuple[str, str]]:
-    mapping = {"j": "v", "x": "x", "y": "z", "z": "y"}
+    mapping = tables.SUBDIVISIONS
     return [(mapping[sf.code], sf.value) for sf in source.subfields if sf.code in mapping]
 
 

@@ -433,3 +433,48 @@ SCRIPT: dict[str, str] = {
     "ga": "(S",
     "ha": "(2",
 }
+
+# --- Subfield maps of single fields ---------------------------------------------------------------
+
+#: 210/214 subfield → (MARC21 260/264 subfield, ISBD mark before it). Manufacture (210 only)
+#: has no marks: MARC21 puts it in parentheses that most exports omit.
+IMPRINT: dict[str, tuple[str, str]] = {"a": ("a", ";"), "c": ("b", ":"), "d": ("c", ",")}
+MANUFACTURE: dict[str, tuple[str, str]] = {"e": ("e", ""), "g": ("f", ""), "h": ("g", "")}
+
+#: 215 subfield → (300 subfield, ISBD mark before it).
+PHYSICAL_DESCRIPTION: dict[str, tuple[str, str]] = {
+    "a": ("a", ""),
+    "c": ("b", ":"),
+    "d": ("c", ";"),
+    "e": ("e", "+"),
+}
+
+#: 225 (and embedded 200 of a series) subfield → ISBD mark that introduces it.
+SERIES_MARKS: dict[str, str] = {"d": "=", "e": ":", "f": "/", "h": ".", "i": ","}
+
+#: 327 completeness (1 complete, 0 incomplete) → 505 ind1 (0 complete, 1 incomplete).
+CONTENTS_COMPLETENESS: dict[str, str] = {"0": "1", "1": "0"}
+
+#: 500/501 uniform title subfields → 240/130/730/243.
+UNIFORM_TITLE: dict[str, str] = {
+    "a": "a",
+    "h": "n",
+    "i": "p",
+    "k": "f",
+    "l": "g",
+    "m": "l",
+    "n": "g",
+    "q": "o",
+}
+
+#: 011 ISSN subfields → 022 (``$f`` ISSN-L → ``$l``, ``$g`` cancelled ISSN-L → ``$m``).
+ISSN: dict[str, str] = {"a": "a", "f": "l", "g": "m", "y": "y", "z": "z"}
+
+#: 072/073 UPC/EAN subfields → 024.
+OTHER_STANDARD_NUMBER: dict[str, str] = {"a": "a", "b": "q", "c": "c", "d": "d", "z": "z"}
+
+#: Subject subdivisions: ``$j`` form → ``$v``, UNIMARC ``$y`` place → ``$z``, ``$z`` time → ``$y``.
+SUBDIVISIONS: dict[str, str] = {"j": "v", "x": "x", "y": "z", "z": "y"}
+
+#: 4XX written without embedded fields: place ``$c``, publisher ``$n``, date ``$d`` as a 210.
+LINK_IMPRINT: dict[str, str] = {"c": "a", "n": "c", "d": "d"}
