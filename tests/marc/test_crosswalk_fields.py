@@ -294,7 +294,7 @@ def test_record_without_coded_data_is_reported() -> None:
     record.leader = pymarc.Leader("00000nam0 2200000 i 450 ")
     record.add_field(data("200", "1 ", "a", "Кітап"))
     result = crosswalk_to_marc21(record, Flavour.RUSMARC)
-    assert result.record["008"].data == "       uuuu    xx            000 0 und d"
+    assert result.record["008"].data == "       uuuu    xx ||||  |||| ||| ||und d"
     assert [(i.code, i.tag) for i in result.issues] == [("missing-coded-data", "100")]
 
 
@@ -341,3 +341,21 @@ def test_dependent_part_titles(part: tuple[str, ...], expected: list[str]) -> No
     )
     out = crosswalk_to_marc21(record, Flavour.RUSMARC).record
     assert [str(f) for f in out.get_fields("245")] == expected
+
+
+def test_manuscript_with_electronic_locations(shared_fixtures: Path) -> None:
+    source = read_one(shared_fixtures / SEED / "rusmarc2marc-rusmarc.mrc")
+    result = crosswalk_to_marc21(source, Flavour.RUSMARC)
+    out = result.record
+    assert str(out.leader)[6:8] == "tm"  # RUSMARC b (manuscript text) → MARC21 t
+    assert [str(f) for f in out.get_fields("856")] == [
+        "=856  4\\$uhttp://nlr.ru/manuscripts/RA1527/elektronnyiy-katalog"
+        "?prm=3125C9BA-5273-4194-B3B2-FCD976FC2DCB",
+        "=856  4\\$uhttp://vivaldi.nlr.ru/bc000001120/view",
+        "=856  4\\$uhttp://vivaldi.nlr.ru/bc000001120/cover",
+        "=856  4\\$uhttp://vivaldi.nlr.ru/bc000001120/text",
+    ]
+    assert [str(f) for f in out.get_fields("852")] == ["=852  \\\\$aNLR$bОР$jВяз. O. 47."]
+    assert out["008"].data == "190111q18001899xx ||||| |||| ||| ||chu d"
+    assert str(out["260"]) == "=260  \\\\$cXIX в."
+    assert result.unmapped == ["135", "140"]

@@ -59,7 +59,8 @@ def build_008(ctx: Context) -> str:
     date2 = _date(general[13:17], blank_if_empty=True)
     country = _country(ctx)
     language = _language_code(ctx)
-    contents = _coded(ctx, "105", 13) if _has(ctx, "105") else " " * 13
+    # without 105 nothing is known about the contents: fill characters, not "no"
+    contents = _coded(ctx, "105", 13) if _has(ctx, "105") else "|" * 13
     illustrations = "".join(tables.ILLUSTRATION.get(code, " ") for code in contents[0:4])
     audience = tables.TARGET_AUDIENCE.get(general[17], " ")
     form = tables.FORM_OF_ITEM.get(_coded(ctx, "106", 1), " ")
