@@ -3,6 +3,7 @@ field is accounted for: either its tag is one the crosswalk maps, or it is kept 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pymarc
@@ -18,7 +19,7 @@ KNOWN_TAGS = sorted(HANDLED_TAGS[Flavour.RUSMARC] - {"001", "003", "005"})
 tags = st.one_of(
     st.sampled_from(KNOWN_TAGS), st.from_regex(r"\A[0-9]{3}\Z").filter(lambda t: t >= "010")
 )
-codes = st.sampled_from(list("abcdefghijklmnopqrstuvwxyz0123456789"))
+codes = st.sampled_from([*"abcdefghijklmnopqrstuvwxyz0123456789", "U", " "])
 text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x1d\x1e\x1f"),
     max_size=40,
@@ -88,3 +89,49 @@ def test_crosswalk_never_crashes_and_accounts_for_every_field(
     for field in out.get_fields():
         if not field.is_control_field() and field.tag != UNMAPPED_TAG:
             assert all(not set(sf.value) & set("\x98\x9c\x88\x89") for sf in field.subfields)
+
+
+def _text(value: str) -> str:
+    return " ".join(value.translate(_NO_MARKERS).split()).strip(" ,()")
+
+
+_NO_MARKERS = str.maketrans("", "", "\x98\x9c\x88\x89")
+#: Fields whose values are recoded rather than copied (coded data, ISBN/ISSN, language and
+#: country codes), and subfields that are codes or links rather than text.
+_RECODED_TAGS = frozenset({"010", "011", "100", "101", "102", "105", "106", "801", "886"})
+_CODE_SUBFIELDS = frozenset("124567")
+
+
+@settings(max_examples=200, deadline=None)
+@given(records())
+def test_text_of_every_mapped_field_reaches_the_output(record: pymarc.Record) -> None:
+    """A mapped field is not consumed silently: some text of it is in the MARC21 output, or
+    the subfields left out are named in an ``unmapped-subfield`` issue."""
+    result = crosswalk_to_marc21(record, Flavour.RUSMARC)
+    output = [
+        _text(sf.value)
+        for field in result.record.get_fields()
+        if not field.is_control_field() and field.tag != UNMAPPED_TAG
+        for sf in field.subfields
+    ]
+    kept = Counter((f["a"], tuple(f.subfields[3:])) for f in result.record.get_fields(UNMAPPED_TAG))
+    reported = {
+        (issue.tag, code)
+        for issue in result.issues
+        if issue.code == "unmapped-subfield"
+        for code in re.findall(r"\$(.)", issue.message)
+    }
+    for source in record.get_fields():
+        if source.is_control_field() or source.tag in _RECODED_TAGS:
+            continue
+        if kept[(source.tag, tuple(source.subfields))]:
+            kept[(source.tag, tuple(source.subfields))] -= 1
+            continue
+        texts = [
+            _text(sf.value)
+            for sf in source.subfields
+            if sf.code not in _CODE_SUBFIELDS and (source.tag, sf.code) not in reported
+        ]
+        texts = [text for text in texts if text]
+        if texts:
+            assert any(text in value for text in texts for value in output), str(record)

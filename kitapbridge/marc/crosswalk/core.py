@@ -46,14 +46,24 @@ class CrosswalkResult:
 
 
 def _mapped(handler: Callable[[Context, Field], None]) -> Handler:
-    """A handler counts as mapping the field only if it produced at least one MARC21 field."""
+    """A handler maps the field only if it produced a MARC21 field carrying data, not just
+    control subfields ($0-$9); otherwise its output is withdrawn and the field goes to 995."""
 
     def run(ctx: Context, source: Field) -> bool:
-        before = len(ctx.fields)
+        fields_before, issues_before = len(ctx.fields), len(ctx.issues)
         handler(ctx, source)
-        return len(ctx.fields) > before
+        produced = ctx.fields[fields_before:]
+        if any(_carries_data(built) for built in produced):
+            return True
+        del ctx.fields[fields_before:]
+        del ctx.issues[issues_before:]
+        return False
 
     return run
+
+
+def _carries_data(built: Field) -> bool:
+    return built.is_control_field() or any(not sf.code.isdigit() for sf in built.subfields)
 
 
 def _consumed(ctx: Context, source: Field) -> bool:

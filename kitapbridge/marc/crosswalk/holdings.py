@@ -18,9 +18,13 @@ def add_holdings(ctx: Context, source: Field) -> bool:
     location_map = tables.HOLDINGS_852[source.tag]
     item_map = tables.HOLDINGS_876[source.tag]
     location = [
-        (location_map[sf.code], sf.value) for sf in source.subfields if sf.code in location_map
+        (location_map[sf.code], sf.value)
+        for sf in source.subfields
+        if sf.code in location_map and sf.value
     ]
-    item = [(item_map[sf.code], sf.value) for sf in source.subfields if sf.code in item_map]
+    item = [
+        (item_map[sf.code], sf.value) for sf in source.subfields if sf.code in item_map and sf.value
+    ]
     if not location and not item:
         return False
     ind1 = indicator(source, 1) if source.tag == "852" else " "
