@@ -74,30 +74,29 @@ def add_name(ctx: Context, source: Field) -> bool:
     if not first(source, "a"):
         return False
     tag = source.tag
+    # 700/710/720 (primary responsibility) give the 1XX main entry; only the first one does
+    main = tag in MAIN_ENTRY_TAGS and ctx.main_entry_tag is None
     extra = [("0", number) for number in values(source, "3")]
     extra += [("u", affiliation) for affiliation in values(source, "p")]
     extra += [("5", institution) for institution in values(source, "5")]
     if tag in PERSONAL:
-        main = tag == "700" and ctx.main_entry_tag in (None, "100")
-        out_tag = "100" if main and ctx.main_entry_tag is None else "700"
+        out_tag = "100" if main else "700"
         ind1 = "1" if indicator(source, 2) == "1" else "0"
         subfields = personal_subfields(source)
         used = "abcdfg345p"
     elif tag in CORPORATE:
         meeting = indicator(source, 1) == "1"
-        main = tag == "710" and ctx.main_entry_tag is None
         out_tag = ("111" if meeting else "110") if main else ("711" if meeting else "710")
         # UNIMARC ind2 (0 inverted, 1 jurisdiction, 2 direct order) = MARC21 X10/X11 ind1
         ind1 = indicator(source, 2) if indicator(source, 2) in "012" else "2"
         subfields = corporate_subfields(source, meeting)
         used = "abcdefh345p"
     else:
-        main = tag == "720" and ctx.main_entry_tag is None
         out_tag = "100" if main else "700"
         ind1 = "3"
         subfields = [("a", first(source, "a"))] + [("d", dates) for dates in values(source, "f")]
         used = "af345"
-    if out_tag in {"100", "110", "111"}:
+    if main:
         ctx.main_entry_tag = out_tag
     ctx.add(out_tag, ind1, " ", subfields + relator_subfields(ctx, source) + extra)
     ctx.report_unused(source, used)
