@@ -7,11 +7,13 @@ from pathlib import Path
 import pymarc
 import pytest
 from queue_support import RunnerUnderTest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kitapbridge.catalog.models import StoredRecord
 from kitapbridge.config import Settings
 from kitapbridge.connectors import SourceSystem
-from kitapbridge.queue.imports import submit_import
+from kitapbridge.queue.imports import import_job_id, submit_import
 from kitapbridge.queue.jobs import export_catalog
 from kitapbridge.queue.progress import Progress
 from kitapbridge.queue.runner import InlineRunner, JobState, RQRunner
@@ -19,10 +21,7 @@ from kitapbridge.queue.runner import InlineRunner, JobState, RQRunner
 TITLES = ["Абай жолы", "Қан мен тер", "Көшпенділер"]
 
 
-@pytest.fixture
-def imported(store: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
-    """Three records of school KZ-ALM-0042 in the store."""
-    export = tmp_path / "katalog.mrc"
+def write_export(export: Path) -> None:
     with export.open("wb") as out:
         for n, title in enumerate(TITLES, start=1):
             record = pymarc.Record(force_utf8=True)
@@ -35,6 +34,13 @@ def imported(store: sessionmaker[Session], database_url: str, tmp_path: Path) ->
                 )
             )
             out.write(record.as_marc())
+
+
+@pytest.fixture
+def imported(store: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
+    """Three records of school KZ-ALM-0042 in the store."""
+    export = tmp_path / "katalog.mrc"
+    write_export(export)
     submission = submit_import(
         Settings(database_url=database_url),
         store,
@@ -45,6 +51,38 @@ def imported(store: sessionmaker[Session], database_url: str, tmp_path: Path) ->
         started_by="test",
     )
     assert submission.job.state is JobState.FINISHED
+
+
+def test_import_job_stores_the_records_and_reports_progress(
+    runner: RunnerUnderTest, store: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    export = tmp_path / "katalog.mrc"
+    write_export(export)
+    settings = Settings(database_url=database_url, import_batch_size=2)
+    submission = submit_import(
+        settings,
+        store,
+        runner.runner,
+        isil="KZ-ALM-0042",
+        system=SourceSystem.MARC,
+        source=str(export),
+        started_by="test",
+    )
+    runner.drain()
+
+    outcome = runner.runner.outcome(import_job_id(submission.run_id))
+    assert outcome is not None and outcome.state is JobState.FINISHED
+    assert outcome.result["status"] == "completed"
+    assert outcome.result["counts"]["added"] == 3
+    with store() as session:
+        stored = session.scalars(select(StoredRecord.local_id).order_by(StoredRecord.local_id))
+        assert list(stored) == ["b1", "b2", "b3"]
+    # One report on claiming the run, then one per committed batch of two.
+    expected = [Progress(0), Progress(2), Progress(3)]
+    if isinstance(runner.runner, RQRunner):
+        assert outcome.progress == expected[-1]
+    else:
+        assert runner.reports == expected
 
 
 @pytest.mark.usefixtures("imported")
