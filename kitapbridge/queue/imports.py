@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kitapbridge.catalog.ingest import RunStateError, start_run
+from kitapbridge.catalog.ingest import start_run
 from kitapbridge.catalog.models import ImportRun, RunStatus, School
 from kitapbridge.catalog.schools import ensure_school
 from kitapbridge.config import Settings
@@ -27,7 +27,7 @@ from kitapbridge.errors import KitapbridgeError
 from kitapbridge.queue.jobs import import_catalog
 from kitapbridge.queue.progress import ProgressReporter, ignore_progress
 from kitapbridge.queue.recovery import Executor, executor_is_dead, requeue_abandoned_job
-from kitapbridge.queue.runner import InlineRunner, JobOutcome, RQRunner, Runner, job_queue
+from kitapbridge.queue.runner import InlineRunner, JobOutcome, RQRunner, Runner
 
 logger = logging.getLogger(__name__)
 
@@ -109,9 +109,9 @@ def resume_import(
 
     ``source`` is needed only when the run's stored source cannot be used as
     it is (a database URL, stored without its password). Under RQ an existing
-    job is reused: a queued one is left alone, a failed one requeued, and one
-    whose process on this machine died is handed back. A job still running
-    elsewhere raises ``ResumeError``, as does a completed run.
+    job is reused with its own arguments: a queued one is left alone, a failed
+    one requeued, and one whose process on this machine died is handed back.
+    A job still running elsewhere raises ``ResumeError``, as does a completed run.
     """
     with sessions.begin() as session:
         run = session.get(ImportRun, run_id)
@@ -164,11 +164,12 @@ def _resume_rq_job(runner: RQRunner, run_id: int) -> JobOutcome | None:
         if not executor_is_dead(job):
             raise ResumeError(run_id, f"still being imported by {Executor.of(job) or 'a worker'}")
         requeue_abandoned_job(queue, job)
-    elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-        job_queue(runner.connection).failed_job_registry.requeue(job, at_front=True)
+    elif status in (JobStatus.FAILED, JobStatus.STOPPED):
+        # rq keeps failed and stopped jobs alike in the failed-job registry.
+        queue.failed_job_registry.requeue(job, at_front=True)
     else:
-        # Finished in rq but not completed in the catalog (the run row was reset by hand):
-        # a fresh job with the same id takes over.
+        # Canceled, or finished in rq while the catalog's run is not completed (its row was
+        # reset by hand): a fresh job with the same id takes over.
         job.delete()
         return None
     return runner.outcome(job.id)
@@ -177,7 +178,6 @@ def _resume_rq_job(runner: RQRunner, run_id: int) -> JobOutcome | None:
 __all__ = [
     "ImportSubmission",
     "ResumeError",
-    "RunStateError",
     "display_source",
     "import_job_id",
     "make_runner",

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pymarc
 import pytest
-from kitapbridge.catalog.models import ImportRun, RunStatus
 from queue_support import RunnerUnderTest
 from redis import Redis
 from rq.job import JobStatus
 from sqlalchemy.orm import Session, sessionmaker
 
+from kitapbridge.catalog.models import ImportRun, RunStatus
 from kitapbridge.config import Settings
 from kitapbridge.connectors import SourceSystem
 from kitapbridge.queue.imports import ResumeError, import_job_id, resume_import, submit_import
@@ -152,3 +152,21 @@ def test_a_completed_run_is_not_resumed(
     with pytest.raises(ResumeError) as raised:
         resume_import(settings, store, rq_runner, run_id)
     assert raised.value.reason == "already completed"
+
+
+def test_a_canceled_job_is_replaced_by_a_fresh_one(
+    store: sessionmaker[Session], database_url: str, rq_runner: RQRunner, tmp_path: Path
+) -> None:
+    export = tmp_path / "katalog.mrc"
+    write_export(export)
+    settings, run_id = queued_import(store, database_url, rq_runner, export)
+    job = rq_runner.queue.fetch_job(import_job_id(run_id))
+    assert job is not None
+    job.cancel()
+    assert rq_runner.queue.job_ids == []
+
+    resumed = resume_import(settings, store, rq_runner, run_id)
+    assert resumed.job.state is JobState.QUEUED
+    assert rq_runner.queue.job_ids == [import_job_id(run_id)]
+    RunnerUnderTest(rq_runner, [], rq_runner.connection).drain()
+    assert run_status(store, run_id).status == RunStatus.COMPLETED
