@@ -1,0 +1,261 @@
+"""Per-record character encoding detection and decoding (standards doc §4.6).
+
+Bytes win over declarations: Leader/09 (MARC21) and 100 $a/26-29 (RUSMARC,
+UNIMARC) only break ties between candidates whose text scores the same. The
+8-bit Cyrillic code pages are told apart by scoring each candidate's reading of
+the record's high bytes: frequent Russian and Kazakh letters score high, the
+Serbian/Ukrainian letters, box drawing and symbols a wrong code page produces
+score low, and so do case flips inside words (KOI8-R read as CP1251) and
+Latin/Cyrillic letter pairs inside words (MARC-8 diacritics read as CP1251).
+Scores are computed on bytes with per-code-page tables and regular expressions
+so that detection costs a few C-level passes over the record, not a Python loop
+per character.
+
+No general-purpose detector is used: charset-normalizer and chardet do not
+separate CP1251, KZ-1048 and PTCP154, which differ exactly on the Kazakh letters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from pymarc.marc8 import MARC8ToUnicode
+
+from kitapbridge.marc import letters
+
+UTF8 = "utf-8"
+MARC8 = "marc-8"
+CP1251 = "cp1251"
+CP866 = "cp866"
+KOI8_R = "koi8-r"
+KZ1048 = "kz1048"
+PTCP154 = "ptcp154"
+
+SUPPORTED_ENCODINGS = (UTF8, MARC8, CP1251, CP866, KOI8_R, KZ1048, PTCP154)
+"""Names accepted by ``--encoding`` and reported in ``Conversion.encoding``."""
+
+EIGHT_BIT_ENCODINGS = (CP1251, KZ1048, PTCP154, CP866, KOI8_R)
+"""In the order ties are broken when no declaration decides: the commonest first."""
+
+PYTHON_CODECS = {
+    UTF8: "utf-8",
+    CP1251: "cp1251",
+    CP866: "cp866",
+    KOI8_R: "koi8_r",
+    KZ1048: "kz1048",
+    PTCP154: "ptcp154",
+}
+
+# RUSMARC 100 $a/26-27 (G0 set) and 28-29 (G1 set) code list, §4.4. Codes 01-04 are
+# ISO 646 / ISO 5426 / ISO 5427 sets that say nothing about the Cyrillic code page.
+RUSMARC_CHARSET_CODES = {"50": UTF8, "79": CP866, "89": CP1251, "99": KOI8_R}
+
+_ESCAPE = 0x1B
+_ASCII_BYTES = bytes(range(0x80))
+_ANSEL_COMBINING = bytes([*range(0xE0, 0xFC), 0xFE])
+_ANSEL_SPACING = bytes(
+    [0x88, 0x89, 0x8D, 0x8E, *range(0xA1, 0xAF), *range(0xB0, 0xBB), 0xBC, 0xBD, *range(0xC0, 0xC9)]
+)
+_MARC8_COMBINING_BEFORE_LETTER = re.compile(rb"[" + re.escape(_ANSEL_COMBINING) + rb"]+[A-Za-z]")
+_SCORE_MARGIN = 1.0
+"""Candidates within this many points (whole record) of the best are a tie."""
+_FRONT_VOWELS = "әеіөүӘЕІӨҮ"
+_BACK_VOWELS = "аоұыАОҰЫ"
+
+
+@dataclass(frozen=True)
+class EncodingDecision:
+    """The encoding chosen for one record and, in words, why."""
+
+    encoding: str
+    reason: str
+    confident: bool = True
+
+
+def canonical_encoding(name: str) -> str:
+    """Map user and codec spellings (``koi8_r``, ``windows-1251``, ``rk1048``) to ours."""
+    key = name.strip().lower().replace("_", "-")
+    aliases = {
+        "utf8": UTF8,
+        "marc8": MARC8,
+        "windows-1251": CP1251,
+        "win-1251": CP1251,
+        "koi8r": KOI8_R,
+        "kz-1048": KZ1048,
+        "rk1048": KZ1048,
+        "strk1048-2002": KZ1048,
+        "pt154": PTCP154,
+        "cp154": PTCP154,
+        "ibm866": CP866,
+    }
+    key = aliases.get(key, key)
+    if key not in SUPPORTED_ENCODINGS:
+        raise ValueError(
+            f"unsupported encoding {name!r}; use one of {', '.join(SUPPORTED_ENCODINGS)}"
+        )
+    return key
+
+
+def declared_rusmarc_encoding(field_100_a: str) -> str | None:
+    """The code page 100 $a/26-29 declares, or None when it names none we read."""
+    if len(field_100_a) < 30:
+        return None
+    for code in (field_100_a[28:30], field_100_a[26:28]):
+        if code in RUSMARC_CHARSET_CODES:
+            return RUSMARC_CHARSET_CODES[code]
+    return None
+
+
+def detect_encoding(
+    data: bytes, *, declared: str | None, declared_by: str, allow_marc8: bool
+) -> EncodingDecision:
+    """Decide the encoding of a record's field values (``data``: values joined by spaces).
+
+    ``declared`` is what the record claims (``declared_by`` names where it says so,
+    for the decision text). MARC-8 is a candidate only for MARC21 records.
+    """
+    claim = f"{declared_by} declares {declared}" if declared else f"{declared_by} declares nothing"
+    if data.isascii():
+        if allow_marc8 and _ESCAPE in data:
+            return EncodingDecision(MARC8, f"marc-8: escape sequences in ASCII data ({claim})")
+        return EncodingDecision(UTF8, f"utf-8: ASCII only ({claim})")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return EncodingDecision(UTF8, f"utf-8: bytes are valid UTF-8 ({claim})")
+    if allow_marc8 and _ESCAPE in data:
+        return EncodingDecision(MARC8, f"marc-8: escape sequences, bytes not UTF-8 ({claim})")
+    utf8_reading = data.decode("utf-8", errors="replace")
+    bad = utf8_reading.count("\ufffd")
+    good = sum(1 for ch in utf8_reading if ord(ch) > 0x7F) - bad
+    if good >= 4 * bad:
+        return EncodingDecision(
+            UTF8, f"utf-8: {good} valid multibyte characters, {bad} invalid sequences ({claim})"
+        )
+    return _score_single_byte(data, declared, claim, allow_marc8)
+
+
+def _score_single_byte(
+    data: bytes, declared: str | None, claim: str, allow_marc8: bool
+) -> EncodingDecision:
+    high = data.translate(None, _ASCII_BYTES)
+    counts = Counter(high)
+    candidates = list(EIGHT_BIT_ENCODINGS) + ([MARC8] if allow_marc8 else [])
+    totals = {name: _candidate_score(name, data, counts) for name in candidates}
+    best = max(totals.values())
+    close = [name for name in candidates if totals[name] >= best - _SCORE_MARGIN]
+    scores = {name: total / len(high) for name, total in totals.items()}
+    chosen = declared if declared in close else close[0]
+    ranking = ", ".join(
+        f"{name} {scores[name]:.1f}" for name in sorted(candidates, key=lambda n: -scores[n])[:3]
+    )
+    distinct = {decode_text(high, name) for name in close}
+    confident = len(distinct) == 1 and scores[chosen] > letters.OTHER_CYRILLIC_SCORE / 2
+    why = "declaration breaks a tie" if chosen == declared and len(close) > 1 else "best score"
+    confidence = "" if confident else "; low confidence"
+    return EncodingDecision(
+        chosen,
+        f"{chosen}: not UTF-8; {why} per high byte ({ranking}); {claim}{confidence}",
+        confident,
+    )
+
+
+def _candidate_score(name: str, data: bytes, counts: Counter[int]) -> float:
+    if name == MARC8:
+        return _marc8_score(data, counts)
+    weights = _byte_weights(name)
+    score = sum(weights[byte - 0x80] * count for byte, count in counts.items())
+    flips, mixed, disharmony = _pair_patterns(name)
+    score += letters.CASE_FLIP_SCORE * len(flips.findall(data))
+    score += letters.MIXED_SCRIPT_SCORE * len(mixed.findall(data))
+    score += letters.DISHARMONY_SCORE * len(disharmony.findall(data))
+    return score
+
+
+def _marc8_score(data: bytes, counts: Counter[int]) -> float:
+    # An ANSEL diacritic precedes the letter it modifies; elsewhere it is noise.
+    combining = sum(counts[byte] for byte in _ANSEL_COMBINING)
+    placed = sum(len(m.group()) - 1 for m in _MARC8_COMBINING_BEFORE_LETTER.finditer(data))
+    spacing = sum(counts[byte] for byte in _ANSEL_SPACING)
+    undefined = sum(counts.values()) - combining - spacing
+    return (
+        placed * letters.PUNCTUATION_SCORE
+        + (combining - placed) * letters.JUNK_CHARACTER_SCORE
+        + spacing * letters.LATIN_ACCENTED_SCORE
+        + undefined * letters.JUNK_CHARACTER_SCORE
+    )
+
+
+@cache
+def _byte_weights(name: str) -> tuple[float, ...]:
+    """Score of each byte 0x80-0xFF as the code page reads it."""
+    return tuple(_character_score(decode_text(bytes([byte]), name)) for byte in range(0x80, 0x100))
+
+
+def _character_score(ch: str) -> float:
+    lower = ch.lower()
+    if lower in letters.RUSSIAN_LETTER_PERCENT:
+        return math.log(letters.RUSSIAN_LETTER_PERCENT[lower] / 100)
+    if lower in letters.KAZAKH_LETTER_PERCENT:
+        return math.log(letters.KAZAKH_LETTER_PERCENT[lower] / 100)
+    if ch in letters.COMMON_PUNCTUATION:
+        return letters.PUNCTUATION_SCORE
+    if ch.isalpha():
+        if "CYRILLIC" in unicodedata.name(ch, ""):
+            return letters.OTHER_CYRILLIC_SCORE
+        return letters.LATIN_ACCENTED_SCORE
+    return letters.JUNK_CHARACTER_SCORE
+
+
+@cache
+def _pair_patterns(name: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
+    """Byte patterns for a case flip, a Latin/Cyrillic pair, and broken vowel harmony.
+
+    Vowel harmony separates KZ-1048 from PTCP154 where single letters cannot:
+    byte 0xBA is ғ in KZ-1048 and ә in PTCP154, both Kazakh letters. Native
+    Kazakh words keep ғ with back vowels and ә with front ones, so «ғдебиеті»
+    (PTCP154 «әдебиеті» read as KZ-1048) is implausible.
+    """
+    lower, upper, cyrillic = bytearray(b"abcdefghijklmnopqrstuvwxyz"), bytearray(), bytearray()
+    upper.extend(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    for byte in range(0x80, 0x100):
+        ch = decode_text(bytes([byte]), name)
+        if not ch.isalpha():
+            continue
+        (lower if ch.islower() else upper).append(byte)
+        if "CYRILLIC" in unicodedata.name(ch, ""):
+            cyrillic.append(byte)
+    latin = re.escape(b"A-Za-z").replace(b"\\-", b"-")
+    lower_class = b"[" + re.escape(bytes(lower)) + b"]"
+    upper_class = b"[" + re.escape(bytes(upper)) + b"]"
+    cyrillic_class = b"[" + re.escape(bytes(cyrillic)) + b"]"
+    flips = re.compile(lower_class + upper_class)
+    mixed = re.compile(
+        b"[" + latin + b"]" + cyrillic_class + b"|" + cyrillic_class + b"[" + latin + b"]"
+    )
+
+    def byte_class(chars: str) -> bytes:
+        found = bytes(b for b in range(0x80, 0x100) if decode_text(bytes([b]), name) in chars)
+        return b"[" + re.escape(found) + b"]" if found else b"(?!)"
+
+    word = cyrillic_class + b"*"
+    gh, schwa = byte_class("Ғғ"), byte_class("Әә")
+    front, back = byte_class(_FRONT_VOWELS), byte_class(_BACK_VOWELS)
+    disharmony = re.compile(
+        b"|".join([gh + word + front, front + word + gh, schwa + word + back, back + word + schwa])
+    )
+    return flips, mixed, disharmony
+
+
+def decode_text(data: bytes, encoding: str) -> str:
+    """Decode bytes in one of ``SUPPORTED_ENCODINGS``; undecodable bytes become U+FFFD."""
+    if encoding == MARC8:
+        return MARC8ToUnicode(quiet=True).translate(data)
+    return data.decode(PYTHON_CODECS[encoding], errors="replace")

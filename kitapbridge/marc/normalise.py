@@ -1,0 +1,154 @@
+"""Normalise a MARC21 record for output: UTF-8 NFC text, a valid leader and structure.
+
+What is repaired is reported as a warning ``Issue``; nothing is dropped silently.
+The result is a new record: the input (a connector's record) is left as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pymarc
+
+from kitapbridge.marc.issues import Issue
+
+_VALID_INDICATOR = re.compile(r"[0-9a-z ]")
+_VALID_CODE = re.compile(r"[0-9a-z]")
+_VALID_TAG = re.compile(r"[0-9]{3}|[0-9A-Z]{3}|[0-9a-z]{3}")
+# C0 controls other than tab, newline and carriage return are not allowed in XML 1.0,
+# and 0x1D-0x1F inside a value would break ISO 2709 structure.
+_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LEADER_CHARACTER = re.compile(r"[0-9A-Za-z ]")
+DEFAULT_LEADER = "00000nam a2200000 u 4500"
+"""For a record that lost its leader: a book, encoding level ``u`` (unknown)."""
+
+
+def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Record:
+    """A copy of ``record`` ready to write; repairs are appended to ``issues``.
+
+    Leader: 24 characters, Leader/09 ``a`` (UTF-8), 10-11 ``22``, 20-23 ``4500``,
+    record length and base address recomputed. Text: Unicode NFC, no control
+    characters. Indicators outside ``[0-9a-z ]`` become blank; an upper-case
+    subfield code becomes lower case, any other invalid code joins its text to
+    the previous subfield. Fields are ordered by tag, keeping the order within a tag.
+    """
+    fields: list[pymarc.Field] = []
+    for field in record.fields:
+        normalised = _normalise_field(field, issues)
+        if normalised is not None:
+            fields.append(normalised)
+    fields.sort(key=lambda f: f.tag)
+    result = pymarc.Record(to_unicode=True, force_utf8=True)
+    result.fields = fields
+    result.leader = pymarc.Leader(_normalise_leader(str(record.leader), issues))
+    length, base = record_lengths(result)
+    leader = str(result.leader)
+    result.leader = pymarc.Leader(f"{min(length, 99999):05d}{leader[5:12]}{base:05d}{leader[17:]}")
+    return result
+
+
+def _normalise_leader(leader: str, issues: list[Issue]) -> str:
+    if not leader.strip():
+        issues.append(Issue("missing-leader", f"no leader; default {DEFAULT_LEADER!r} used"))
+        leader = DEFAULT_LEADER
+    elif len(leader) != 24:
+        issues.append(
+            Issue("bad-leader-length", f"leader has {len(leader)} characters: {leader!r}")
+        )
+        leader = leader[:24].ljust(24)
+    chars = [ch if _LEADER_CHARACTER.fullmatch(ch) else " " for ch in leader]
+    if chars != list(leader):
+        issues.append(Issue("bad-leader-character", f"leader characters replaced: {leader!r}"))
+    if chars[6] == " ":
+        issues.append(Issue("bad-leader-06", "Leader/06 type of record is blank; set to 'a'"))
+        chars[6] = "a"
+    chars[9] = "a"
+    chars[10:12] = ["2", "2"]
+    chars[20:24] = list("4500")
+    return "".join(chars)
+
+
+def _normalise_field(field: pymarc.Field, issues: list[Issue]) -> pymarc.Field | None:
+    tag = field.tag
+    if not _VALID_TAG.fullmatch(tag):
+        issues.append(Issue("bad-tag", f"field with invalid tag {tag!r} dropped", tag=tag))
+        return None
+    if field.control_field:
+        return pymarc.Field(tag=tag, data=_clean_text(field.data or "", tag, issues))
+    if tag.startswith("00"):
+        issues.append(
+            Issue("control-tag-with-subfields", "data field under a control tag", tag=tag)
+        )
+        return pymarc.Field(tag=tag, data=" ".join(sub.value for sub in field.subfields))
+    subfields = _normalise_subfields(field, issues)
+    if not subfields:
+        issues.append(Issue("empty-field", "data field without subfields dropped", tag=tag))
+        return None
+    return pymarc.Field(
+        tag=tag,
+        indicators=pymarc.Indicators(
+            _indicator(field.indicator1, tag, issues), _indicator(field.indicator2, tag, issues)
+        ),
+        subfields=subfields,
+    )
+
+
+def _indicator(value: str | None, tag: str, issues: list[Issue]) -> str:
+    if value is not None and _VALID_INDICATOR.fullmatch(value):
+        return value
+    if value not in ("#", "\\", "_", "|"):
+        # '#', '\' and '_' are how dumps and MarcEdit spell a blank; anything else is damage
+        issues.append(Issue("bad-indicator", f"indicator {value!r} set to blank", tag=tag))
+    return " "
+
+
+def _normalise_subfields(field: pymarc.Field, issues: list[Issue]) -> list[pymarc.Subfield]:
+    subfields: list[pymarc.Subfield] = []
+    for code, value in field.subfields:
+        text = _clean_text(value or "", field.tag, issues)
+        if _VALID_CODE.fullmatch(code or ""):
+            subfields.append(pymarc.Subfield(code, text))
+        elif code and _VALID_CODE.fullmatch(code.lower()):
+            issues.append(Issue("bad-subfield-code", f"code {code!r} lower-cased", tag=field.tag))
+            subfields.append(pymarc.Subfield(code.lower(), text))
+        elif subfields:
+            issues.append(
+                Issue(
+                    "bad-subfield-code",
+                    f"code {code!r} invalid; its text joined to ${subfields[-1].code}",
+                    tag=field.tag,
+                )
+            )
+            previous = subfields.pop()
+            subfields.append(pymarc.Subfield(previous.code, previous.value + (code or "") + text))
+        else:
+            issues.append(
+                Issue("bad-subfield-code", f"code {code!r} invalid; read as $a", tag=field.tag)
+            )
+            subfields.append(pymarc.Subfield("a", (code or "") + text))
+    return subfields
+
+
+def _clean_text(text: str, tag: str, issues: list[Issue]) -> str:
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    elif text.isprintable():
+        return text
+    if _FORBIDDEN_CHARACTERS.search(text):
+        issues.append(Issue("control-character", "control characters removed", tag=tag))
+        text = _FORBIDDEN_CHARACTERS.sub("", text)
+    return text
+
+
+def record_lengths(record: pymarc.Record) -> tuple[int, int]:
+    """ISO 2709 record length and base address of the record written as UTF-8."""
+    base = 24 + 12 * len(record.fields) + 1
+    data = 0
+    for field in record.fields:
+        if field.control_field:
+            data += len((field.data or "").encode("utf-8")) + 1
+        else:
+            data += 3 + sum(2 + len(value.encode("utf-8")) for _code, value in field.subfields)
+    return base + data + 1, base
