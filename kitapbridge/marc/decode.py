@@ -85,7 +85,7 @@ def decode_record(raw: RawRecord, encoding: str, issues: list[Issue]) -> pymarc.
     for raw_field in raw.fields:
         if raw_field.is_control:
             text = _decode(raw_field.data, encoding)
-            replaced += text.count("\ufffd")
+            replaced += _new_replacements(raw_field.data, text, encoding)
             record.add_field(pymarc.Field(tag=raw_field.tag, data=text))
             continue
         field, field_replaced, field_repaired = _data_field(
@@ -151,7 +151,7 @@ def _data_field(
     replaced = repaired = 0
     for code, value in raw_field.subfields():
         text = _decode(value, encoding)
-        replaced += text.count("\ufffd")
+        replaced += _new_replacements(value, text, encoding)
         if encoding == encodings.UTF8 and not value.isascii():
             repair = repair_double_encoding(text)
             if repair is not None:
@@ -164,6 +164,14 @@ def _data_field(
         subfields=subfields,
     )
     return field, replaced, repaired
+
+
+def _new_replacements(value: bytes, text: str, encoding: str) -> int:
+    """U+FFFD made by decoding, not those the source already carried as UTF-8."""
+    made = text.count("\ufffd")
+    if made and encoding == encodings.UTF8:
+        made -= value.count("\ufffd".encode())
+    return made
 
 
 def _texts(field: pymarc.Field) -> list[str]:

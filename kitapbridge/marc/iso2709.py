@@ -37,8 +37,11 @@ MAX_CHUNK_LENGTH = 16 << 20
 # Between records, exports carry newlines (one record per line), DOS end-of-file
 # marks (0x1A) or NUL padding; none of them can start a leader.
 _INTER_RECORD_BYTES = b"\r\n\x00\x1a \t"
-_TAG = re.compile(rb"[0-9A-Za-z]{3}")
-_DIRECTORY_ENTRY = re.compile(rb"[0-9A-Za-z]{3}[0-9]{9}")
+# Tags are read as any printable ASCII here (``pymarc`` ``bad_indicator.dat`` has
+# the tag "0 2"); normalisation decides what to do with an invalid one.
+_TAG = re.compile(rb"[ -~]{3}")
+_DIRECTORY_ENTRY = re.compile(rb"[ -~]{3}[0-9]{9}")
+_MAX_LEADER_SHIFT = 8
 
 
 @dataclass(frozen=True)
@@ -148,51 +151,69 @@ def parse_record(chunk: bytes) -> RawRecord:
     directory_end = chunk.find(b"\x1e")
     if directory_end < 0:
         raise RecordError("no field terminator (0x1E): not an ISO 2709 record")
-    leader_length = _leader_length(chunk, directory_end)
+    data = chunk[directory_end + 1 : -1]
+    leader_length, fields = _directory_layout(chunk, directory_end, data)
     if leader_length is None:
         raise RecordError(
             f"no readable directory before the first field terminator (byte {directory_end})"
         )
     leader = _leader_text(chunk[:leader_length], issues)
     _check_lengths(leader, len(chunk), directory_end + 1, issues)
-    directory = chunk[leader_length:directory_end]
-    data = chunk[directory_end + 1 : -1]
-    fields = _fields_from_directory(directory, data)
     if fields is None:
-        fields = _fields_by_terminator(directory, data, issues)
+        fields = _fields_by_terminator(chunk[leader_length:directory_end], data, issues)
     if not fields:
         raise RecordError("record has no fields")
     return RawRecord(leader, fields, issues)
+
+
+def _directory_layout(
+    chunk: bytes, directory_end: int, data: bytes
+) -> tuple[int | None, list[RawField] | None]:
+    """Where the directory starts, and the fields when the directory agrees with the data.
+
+    The directory normally starts at byte 24. A multibyte character typed into
+    the leader (``rsl_10_broken.mrc`` has a two-byte Cyrillic letter at
+    position 17) or stray bytes before the leader (``yaz`` ``marc4.marc``
+    repeats the record length) shift it; the shift is the one at which the
+    directory splits into whole entries that point at field terminators. When
+    no shift gives such a directory, the leader is taken as 24 bytes (or the
+    first shift that aligns, for a leader with non-ASCII bytes) and the caller
+    splits the data on field terminators.
+    """
+    aligned = []
+    for extra in range(0, _MAX_LEADER_SHIFT + 1):
+        directory = chunk[LEADER_LENGTH + extra : directory_end]
+        if (
+            directory
+            and len(directory) % DIRECTORY_ENTRY_LENGTH == 0
+            and _DIRECTORY_ENTRY.fullmatch(directory[:DIRECTORY_ENTRY_LENGTH])
+        ):
+            fields = _fields_from_directory(directory, data)
+            if fields is not None:
+                return LEADER_LENGTH + extra, fields
+            aligned.append(LEADER_LENGTH + extra)
+    if not chunk[:LEADER_LENGTH].isascii() and aligned:
+        return aligned[0], None
+    if _TAG.fullmatch(chunk[LEADER_LENGTH : LEADER_LENGTH + 3]):
+        return LEADER_LENGTH, None
+    return None, None
 
 
 def _warning(code: str, message: str) -> Issue:
     return Issue(code, message, Severity.WARNING)
 
 
-def _leader_length(chunk: bytes, directory_end: int) -> int | None:
-    """Where the directory starts: 24, unless the leader carries extra bytes.
-
-    A multibyte character typed into the leader (``rsl_10_broken.mrc`` has a
-    two-byte Cyrillic letter at position 17) shifts the directory; the shift is
-    found as the offset from which the directory splits into whole entries.
-    """
-    for extra in range(0, 4):
-        start = LEADER_LENGTH + extra
-        directory = chunk[start:directory_end]
-        if len(directory) % DIRECTORY_ENTRY_LENGTH == 0 and directory:
-            first = directory[:DIRECTORY_ENTRY_LENGTH]
-            if _DIRECTORY_ENTRY.fullmatch(first):
-                return start
-    # No aligned directory (it may be cut short): fall back to a plain leader when the
-    # first entry looks right, so field-terminator splitting can still recover fields.
-    if _TAG.fullmatch(chunk[LEADER_LENGTH : LEADER_LENGTH + 3]):
-        return LEADER_LENGTH
-    return None
-
-
 def _leader_text(raw: bytes, issues: list[Issue]) -> str:
     if len(raw) == LEADER_LENGTH and raw.isascii():
         return raw.decode("ascii")
+    if raw.isascii():
+        extra = len(raw) - LEADER_LENGTH
+        issues.append(
+            _warning(
+                "bytes-before-leader", f"{extra} stray bytes before the leader: {raw[:extra]!r}"
+            )
+        )
+        return raw[extra:].decode("ascii")
     issues.append(_warning("bad-leader-byte", f"leader has non-ASCII bytes: {raw!r}"))
     text = raw.decode("utf-8", errors="replace")
     if len(text) != LEADER_LENGTH:
