@@ -181,7 +181,8 @@ def _texts(field: pymarc.Field) -> list[str]:
 
 
 def _decode(value: bytes, encoding: str) -> str:
-    if value.isascii():
+    # MARC-8 escape sequences (ESC p for superscripts) are ASCII bytes too
+    if value.isascii() and not (encoding == encodings.MARC8 and b"\x1b" in value):
         return value.decode("ascii")
     return encodings.decode_text(value, encoding)
 

@@ -172,6 +172,7 @@ def _candidate_score(name: str, data: bytes, counts: Counter[int]) -> float:
         return _marc8_score(data, counts)
     weights = _byte_weights(name)
     score = sum(weights[byte - 0x80] * count for byte, count in counts.items())
+    score += letters.CODE_PAGE_PRIOR.get(name, 0.0) * sum(counts.values())
     flips, mixed, disharmony = _pair_patterns(name)
     score += letters.CASE_FLIP_SCORE * len(flips.findall(data))
     score += letters.MIXED_SCRIPT_SCORE * len(mixed.findall(data))
@@ -207,9 +208,10 @@ def _character_score(ch: str) -> float:
         return math.log(letters.KAZAKH_LETTER_PERCENT[lower] / 100)
     if ch in letters.COMMON_PUNCTUATION:
         return letters.PUNCTUATION_SCORE
-    if ch.isalpha():
-        if "CYRILLIC" in unicodedata.name(ch, ""):
-            return letters.OTHER_CYRILLIC_SCORE
+    name = unicodedata.name(ch, "")
+    if ch.isalpha() and name.startswith("CYRILLIC"):
+        return letters.OTHER_CYRILLIC_SCORE
+    if ch.isalpha() and name.startswith("LATIN"):
         return letters.LATIN_ACCENTED_SCORE
     return letters.JUNK_CHARACTER_SCORE
 
@@ -220,8 +222,9 @@ def _pair_patterns(name: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.
 
     Vowel harmony separates KZ-1048 from PTCP154 where single letters cannot:
     byte 0xBA is ғ in KZ-1048 and ә in PTCP154, both Kazakh letters. Native
-    Kazakh words keep ғ with back vowels and ә with front ones, so «ғдебиеті»
-    (PTCP154 «әдебиеті» read as KZ-1048) is implausible.
+    Kazakh words keep ғ next to back vowels and ә next to front ones, so
+    «ғдебиеті» (PTCP154 «әдебиеті» read as KZ-1048) is implausible. Only the
+    nearest vowel on each side counts: «Әуезов» is a good word.
     """
     lower, upper, cyrillic = bytearray(b"abcdefghijklmnopqrstuvwxyz"), bytearray(), bytearray()
     upper.extend(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -245,11 +248,24 @@ def _pair_patterns(name: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.
         found = bytes(b for b in range(0x80, 0x100) if decode_text(bytes([b]), name) in chars)
         return b"[" + re.escape(found) + b"]" if found else b"(?!)"
 
-    word = cyrillic_class + b"*"
+    vowels = _FRONT_VOWELS + _BACK_VOWELS
+    consonants = bytes(b for b in cyrillic if decode_text(bytes([b]), name) not in vowels)
+    # between the letter and its nearest vowel: consonants (у and и count as such here)
+    word = (b"[" + re.escape(consonants) + b"]*") if consonants else b""
     gh, schwa = byte_class("Ғғ"), byte_class("Әә")
     front, back = byte_class(_FRONT_VOWELS), byte_class(_BACK_VOWELS)
+    vowel = byte_class(vowels)
+    lonely_gh = b"(?<!" + vowel + b")" + gh + b"(?!" + vowel + b")"  # ғ always touches a vowel
     disharmony = re.compile(
-        b"|".join([gh + word + front, front + word + gh, schwa + word + back, back + word + schwa])
+        b"|".join(
+            [
+                gh + word + front,
+                front + word + gh,
+                schwa + word + back,
+                back + word + schwa,
+                lonely_gh,
+            ]
+        )
     )
     return flips, mixed, disharmony
 

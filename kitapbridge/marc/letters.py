@@ -62,7 +62,7 @@ KAZAKH_LETTER_PERCENT: dict[str, float] = {
 KAZAKH_LETTERS = frozenset("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
 
 # Typographic characters that real Russian and Kazakh catalogue text carries.
-COMMON_PUNCTUATION = frozenset("«»—–№…“”„‘’•\u00a0§©°")
+COMMON_PUNCTUATION = frozenset("«»—–№…“”„‘’•\u00a0")
 
 # Score of one character (natural log of its share of text, see ``encodings``).
 JUNK_CHARACTER_SCORE = -12.0
@@ -77,3 +77,8 @@ MIXED_SCRIPT_SCORE = -6.0
 """Per Latin/Cyrillic letter pair inside a word (Latin MARC-8 diacritics read as CP1251)."""
 DISHARMONY_SCORE = -4.0
 """Per Kazakh word mixing ғ with front vowels or ә with back vowels."""
+
+CODE_PAGE_PRIOR = {"cp866": -0.5, "koi8-r": -0.5}
+"""Per high byte. DOS (CP866) and Unix (KOI8-R) exports are rarer than the Windows
+code pages; a short lower-case CP1251 text read as KOI8-R gives an all-capitals
+text of plausible letters («мектеп» → «ЛЕЙРЕО»), which only this prior outweighs."""
