@@ -33,12 +33,20 @@ def raw_evidence(raw: RawRecord) -> FlavourEvidence:
         for code, value in raw_field.subfields()
         if code == b"2"
     )
+    countries = tuple(
+        value.decode("latin-1")
+        for raw_field in raw.fields
+        if raw_field.tag == "801" and not raw_field.is_control
+        for code, value in raw_field.subfields()
+        if code == b"a"
+    )
     return FlavourEvidence(
         leader=raw.leader,
         tags=frozenset(raw_field.tag for raw_field in raw.fields),
         field_100_a=a100,
         field_100_has_indicators_and_name=name_heading,
         classification_sources=sources,
+        cataloguing_countries=countries,
     )
 
 
@@ -55,6 +63,9 @@ def record_evidence(record: pymarc.Record) -> FlavourEvidence:
         field_100_has_indicators_and_name=field_100 is not None,
         classification_sources=tuple(
             value for f in record.get_fields("686") for value in f.get_subfields("2")
+        ),
+        cataloguing_countries=tuple(
+            value for f in record.get_fields("801") for value in f.get_subfields("a")
         ),
     )
 

@@ -206,6 +206,8 @@ def _character_score(ch: str) -> float:
         return math.log(letters.RUSSIAN_LETTER_PERCENT[lower] / 100)
     if lower in letters.KAZAKH_LETTER_PERCENT:
         return math.log(letters.KAZAKH_LETTER_PERCENT[lower] / 100)
+    if lower in letters.UKRAINIAN_LETTER_PERCENT:
+        return math.log(letters.UKRAINIAN_LETTER_PERCENT[lower] / 100)
     if ch in letters.COMMON_PUNCTUATION:
         return letters.PUNCTUATION_SCORE
     name = unicodedata.name(ch, "")
@@ -222,9 +224,10 @@ def _pair_patterns(name: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.
 
     Vowel harmony separates KZ-1048 from PTCP154 where single letters cannot:
     byte 0xBA is ғ in KZ-1048 and ә in PTCP154, both Kazakh letters. Native
-    Kazakh words keep ғ next to back vowels and ә next to front ones, so
-    «ғдебиеті» (PTCP154 «әдебиеті» read as KZ-1048) is implausible. Only the
-    nearest vowel on each side counts: «Әуезов» is a good word.
+    Kazakh words keep ғ қ ұ next to back vowels and ә ө ү next to front ones,
+    so «ғдебиеті» (PTCP154 «әдебиеті» read as KZ-1048) and «Украүни» (Ukrainian
+    «Україна» in CP1251 read as KZ-1048) are implausible. Only the nearest vowel
+    on each side counts: «Әуезов» is a good word.
     """
     lower, upper, cyrillic = bytearray(b"abcdefghijklmnopqrstuvwxyz"), bytearray(), bytearray()
     upper.extend(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -252,18 +255,26 @@ def _pair_patterns(name: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.
     consonants = bytes(b for b in cyrillic if decode_text(bytes([b]), name) not in vowels)
     # between the letter and its nearest vowel: consonants (у and и count as such here)
     word = (b"[" + re.escape(consonants) + b"]*") if consonants else b""
-    gh, schwa = byte_class("Ғғ"), byte_class("Әә")
+    gh = byte_class("Ғғ")
+    # Ukrainian has no ы э ъ ё: «Єылым» is KZ-1048 «Ғылым» read as CP1251
+    ukrainian, russian_only = byte_class("ЄєЇїҐґ"), byte_class("ЫыЭэЪъЁё")
+    yi = byte_class("Її")
+    word_letters = cyrillic_class + b"*"
+    front_only, back_only = byte_class("ӘәӨөҮү"), byte_class("ҒғҚқҰұ")
     front, back = byte_class(_FRONT_VOWELS), byte_class(_BACK_VOWELS)
     vowel = byte_class(vowels)
     lonely_gh = b"(?<!" + vowel + b")" + gh + b"(?!" + vowel + b")"  # ғ always touches a vowel
     disharmony = re.compile(
         b"|".join(
             [
-                gh + word + front,
-                front + word + gh,
-                schwa + word + back,
-                back + word + schwa,
+                back_only + word + front,
+                front + word + back_only,
+                front_only + word + back,
+                back + word + front_only,
                 lonely_gh,
+                ukrainian + word_letters + russian_only,
+                russian_only + word_letters + ukrainian,
+                b"[" + re.escape(consonants) + b"]" + yi,  # Ukrainian ї never follows a consonant
             ]
         )
     )

@@ -27,6 +27,8 @@ class FlavourEvidence:
     field_100_has_indicators_and_name: bool = False
     classification_sources: tuple[str, ...] = ()
     """686 $2 values (``rubbk…`` is a Russian BBK table)."""
+    cataloguing_countries: tuple[str, ...] = ()
+    """801 $a values: the country of the agency that made the record."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ _UNIMARC_100_A = re.compile(r"\d{8}[a-ku#| ]")
 _UNIMARC_TAGS = frozenset({"200", "210", "215", "801", "675", "686", "701", "702"})
 _MARC21_TAGS = frozenset({"008", "245", "260", "264", "300", "040"})
 _RUSMARC_CHARSETS = frozenset({"79", "89", "99"})
+_RUSMARC_COUNTRIES = frozenset({"RU", "KZ", "BY", "UA", "KG", "UZ"})
+"""Agencies of the countries that catalogue in RUSMARC (and KazMARC, read as RUSMARC)."""
 
 
 def detect_flavour(evidence: FlavourEvidence) -> FlavourDecision:
@@ -85,12 +89,14 @@ def _unimarc_or_rusmarc(evidence: FlavourEvidence) -> tuple[Flavour, list[str]]:
     charsets = {a100[26:28], a100[28:30]} & _RUSMARC_CHARSETS
     if charsets:
         signs.append(f"100 $a/26-29 RUSMARC charset {'/'.join(sorted(charsets))}")
-    if "899" in evidence.tags:
-        signs.append("899 present")
     if any(source.startswith("rubbk") for source in evidence.classification_sources):
         signs.append("686 $2 rubbk")
-    if any(tag.startswith("9") for tag in evidence.tags) and "801" in evidence.tags:
-        signs.append("IRBIS-style 9XX")
+    countries = sorted(set(evidence.cataloguing_countries) & _RUSMARC_COUNTRIES)
+    if countries:
+        signs.append(f"801 $a agency country {'/'.join(countries)}")
+    # 899 and 9XX alone do not decide: Italian SBN UNIMARC (pymarc testunimarc.dat) has 899.
+    if signs and "899" in evidence.tags:
+        signs.append("899 present")
     if signs:
         return Flavour.RUSMARC, signs
     return Flavour.UNIMARC, []

@@ -150,6 +150,40 @@ def _document_context(head: bytes) -> bytes:
     return declaration + b"\n<collection " + namespaces + b">"
 
 
+def check_empty_document(stream: BinaryIO) -> None:
+    """Explain a MARCXML-looking file in which no ``<record>`` was found.
+
+    An empty ``<collection>`` is fine (``mod-reservoir`` ``small.xml``); a file
+    that is not well-formed or holds other XML (Dublin Core, TurboMARC) raises
+    ``RecordError`` saying so.
+    """
+    root: str | None = None
+    try:
+        for _event, element in etree.iterparse(
+            stream, events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+        ):
+            if root is None:
+                root = _describe_root(element)
+            element.clear()
+    except etree.XMLSyntaxError as error:
+        raise RecordError(
+            f"no MARC records, and the XML is not well-formed: {error.msg}"
+        ) from error
+    if root is None:
+        raise RecordError("no MARC records: the file holds no XML element")
+    if root:
+        raise RecordError(f"no MARC records: the root element is {root}")
+
+
+def _describe_root(element: etree._Element) -> str:
+    """Empty for a MARCXML collection, else what the root is instead."""
+    name = etree.QName(element)
+    if name.localname == "collection" and name.namespace in (None, MARC21_NAMESPACE):
+        return ""
+    where = f" in namespace {name.namespace}" if name.namespace else ""
+    return f"<{name.localname}>{where}"
+
+
 def parse_record_xml(document: bytes) -> pymarc.Record:
     """Parse the first record of a MARCXML document (``XmlChunk.document``, or a file).
 

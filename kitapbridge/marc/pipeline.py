@@ -44,20 +44,40 @@ def convert_record(
     record (``encoding`` is one of ``encodings.SUPPORTED_ENCODINGS``; it only
     applies to ISO 2709 bytes, since the other formats carry Unicode already).
     """
-    conversion = Conversion(record=None)
-    try:
-        record = _source_record(source, flavour, encoding, conversion)
-        if conversion.flavour is not Flavour.MARC21:
-            crosswalked = _crosswalk(record, conversion)
-            if crosswalked is None:
-                return conversion
-            record = crosswalked
-    except RecordError as error:
-        conversion.issues.append(Issue("unreadable", error.reason, Severity.ERROR))
+    conversion = decode_source(source, flavour=flavour, encoding=encoding)
+    record = conversion.record
+    if record is None:
         return conversion
+    conversion.record = None
+    if conversion.flavour is not Flavour.MARC21:
+        try:
+            crosswalked = _crosswalk(record, conversion)
+        except RecordError as error:
+            conversion.issues.append(Issue("no-crosswalk", error.reason, Severity.ERROR))
+            return conversion
+        if crosswalked is None:
+            return conversion
+        record = crosswalked
     normalised = normalise_record(record, conversion.issues)
     conversion.issues.extend(validate_record(normalised))
     conversion.record = normalised
+    return conversion
+
+
+def decode_source(
+    source: SourceRecord, *, flavour: Flavour | Auto = "auto", encoding: str = "auto"
+) -> Conversion:
+    """The first step of ``convert_record``: the source record decoded, in its own flavour.
+
+    ``Conversion.record`` is the record as the source has it (RUSMARC stays
+    RUSMARC, nothing normalised), with the flavour and encoding decided and
+    why; ``None`` with an error issue when it cannot be read at all.
+    """
+    conversion = Conversion(record=None)
+    try:
+        conversion.record = _source_record(source, flavour, encoding, conversion)
+    except RecordError as error:
+        conversion.issues.append(Issue("unreadable", error.reason, Severity.ERROR))
     return conversion
 
 

@@ -18,7 +18,7 @@ import pymarc
 
 from kitapbridge.connectors.base import SourceRecord, SourceSystem
 from kitapbridge.marc import marcjson, marcline, marcxml
-from kitapbridge.marc.formats import SNIFF_LENGTH, MarcFormat, sniff_format
+from kitapbridge.marc.formats import SNIFF_LENGTH, MarcFormat, UnknownFormatError, sniff_format
 from kitapbridge.marc.iso2709 import iter_chunks
 from kitapbridge.marc.issues import RecordError
 
@@ -39,7 +39,8 @@ def read_marc_file(
     from 001; a record that does not parse is yielded with ``record=None`` and
     ``convert_record`` reports the parser's reason.
     Raises ``OSError`` when the file cannot be opened and
-    ``formats.UnknownFormatError`` when it is not MARC at all.
+    ``formats.UnknownFormatError`` when it is not MARC at all (for XML: when no
+    record was found and the root is not an empty ``<collection>``).
     """
     with path.open("rb") as stream:
         fmt = marc_format or sniff_format(stream.read(SNIFF_LENGTH))
@@ -52,11 +53,18 @@ def read_marc_file(
             for chunk in iter_chunks(stream):
                 yield source(chunk.index, chunk.offset, chunk.data)
         elif fmt is MarcFormat.MARCXML:
+            xml_chunk = None
             for xml_chunk in marcxml.iter_xml_chunks(stream):
                 item = source(xml_chunk.index, xml_chunk.offset, xml_chunk.document)
                 if xml_chunk.complete:
                     _attach(item, marcxml.parse_record_xml)
                 yield item
+            if xml_chunk is None:
+                stream.seek(0)
+                try:
+                    marcxml.check_empty_document(stream)
+                except RecordError as error:
+                    raise UnknownFormatError(error.reason) from error
         elif fmt is MarcFormat.MARCJSON:
             for json_chunk in marcjson.iter_json_chunks(stream):
                 item = source(json_chunk.index, json_chunk.offset, json_chunk.data)
