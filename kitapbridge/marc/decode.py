@@ -7,13 +7,17 @@ saved again as UTF-8) is repaired value by value.
 
 from __future__ import annotations
 
+import re
+
 import pymarc
 
 from kitapbridge.marc import encodings
 from kitapbridge.marc.flavour import Flavour, FlavourEvidence
 from kitapbridge.marc.iso2709 import RawField, RawRecord
 from kitapbridge.marc.issues import Issue
-from kitapbridge.marc.mojibake import repair_double_encoding
+from kitapbridge.marc.mojibake import may_be_double_encoded, repair_double_encoding
+
+_DELIMITER_AND_CODE = re.compile(rb"\x1f.", re.DOTALL)
 
 
 def raw_evidence(raw: RawRecord) -> FlavourEvidence:
@@ -71,18 +75,13 @@ def record_evidence(record: pymarc.Record) -> FlavourEvidence:
 
 
 def values_for_detection(raw: RawRecord) -> bytes:
-    """Field values without indicators and subfield codes, joined by spaces.
+    """Field values with subfield delimiters and codes blanked out, joined by spaces.
 
-    Codes and indicators are ASCII letters glued to the first letter of a value;
-    left in, they would look like Latin letters inside Cyrillic words.
+    Codes are ASCII letters glued to the first letter of a value; left in, they
+    would look like Latin letters inside Cyrillic words. (Indicators stay: they
+    are digits or blanks.)
     """
-    parts: list[bytes] = []
-    for raw_field in raw.fields:
-        if raw_field.is_control:
-            parts.append(raw_field.data)
-        else:
-            parts.extend(value for _code, value in raw_field.subfields())
-    return b" ".join(parts)
+    return _DELIMITER_AND_CODE.sub(b"  ", b" ".join(raw_field.data for raw_field in raw.fields))
 
 
 def decode_record(raw: RawRecord, encoding: str, issues: list[Issue]) -> pymarc.Record:
@@ -93,6 +92,9 @@ def decode_record(raw: RawRecord, encoding: str, issues: list[Issue]) -> pymarc.
     """
     record = pymarc.Record(leader=raw.leader, to_unicode=True, force_utf8=True)
     replaced = repaired = 0
+    suspect_double_encoding = encoding == encodings.UTF8 and may_be_double_encoded(
+        raw.text_bytes().decode("utf-8", errors="replace")
+    )
     for raw_field in raw.fields:
         if raw_field.is_control:
             text = _decode(raw_field.data, encoding)
@@ -100,7 +102,11 @@ def decode_record(raw: RawRecord, encoding: str, issues: list[Issue]) -> pymarc.
             record.add_field(pymarc.Field(tag=raw_field.tag, data=text))
             continue
         field, field_replaced, field_repaired = _data_field(
-            raw_field, encoding, issues, has_indicators=raw.leader[10:11] != "0"
+            raw_field,
+            encoding,
+            issues,
+            has_indicators=raw.leader[10:11] != "0",
+            repair=suspect_double_encoding,
         )
         replaced += field_replaced
         repaired += field_repaired
@@ -112,9 +118,9 @@ def decode_record(raw: RawRecord, encoding: str, issues: list[Issue]) -> pymarc.
                 f"{repaired} values were UTF-8 encoded twice and were repaired",
             )
         )
-    replaced_in_source = (
-        sum(text.count("\ufffd") for field in record.fields for text in _texts(field)) - replaced
-    )
+    replaced_in_source = 0
+    if encoding == encodings.UTF8:
+        replaced_in_source = sum(f.data.count("\ufffd".encode()) for f in raw.fields)
     if replaced_in_source > 0:
         issues.append(
             Issue(
@@ -133,7 +139,12 @@ def decode_record(raw: RawRecord, encoding: str, issues: list[Issue]) -> pymarc.
 
 
 def _data_field(
-    raw_field: RawField, encoding: str, issues: list[Issue], *, has_indicators: bool
+    raw_field: RawField,
+    encoding: str,
+    issues: list[Issue],
+    *,
+    has_indicators: bool,
+    repair: bool,
 ) -> tuple[pymarc.Field, int, int]:
     if b"\x1f" not in raw_field.data:
         # ``ruby-marc`` ``cp866_unimarc.marc`` declares no indicators and no subfield
@@ -148,7 +159,7 @@ def _data_field(
         data = raw_field.data
         fixed = data[:2] + b"\x1fa" + data[2:] if has_indicators else b"  \x1fa" + data
         raw_field = RawField(raw_field.tag, fixed)
-    head = raw_field.indicators()
+    head, _, body = raw_field.data.partition(b"\x1f")
     if len(head) != 2:
         issues.append(
             Issue(
@@ -158,21 +169,29 @@ def _data_field(
             )
         )
     indicators = head.decode("latin-1")[:2].ljust(2)
-    subfields = []
-    replaced = repaired = 0
-    for code, value in raw_field.subfields():
-        text = _decode(value, encoding)
-        replaced += _new_replacements(value, text, encoding)
-        if encoding == encodings.UTF8 and not value.isascii():
-            repair = repair_double_encoding(text)
-            if repair is not None:
-                text = repair
+    if encoding == encodings.MARC8:
+        # MARC-8 escapes switch character sets within a value: decode value by value
+        pieces = [
+            (part[:1].decode("latin-1"), _decode(part[1:], encoding))
+            for part in body.split(b"\x1f")
+        ]
+        replaced = 0
+    else:
+        # a delimiter is never part of a multibyte character: decode the field at once
+        text = _decode(body, encoding)
+        replaced = _new_replacements(body, text, encoding)
+        pieces = [(part[:1], part[1:]) for part in text.split("\x1f")]
+    repaired = 0
+    if repair and not body.isascii():
+        for position, (code, value) in enumerate(pieces):
+            repaired_value = repair_double_encoding(value)
+            if repaired_value is not None:
+                pieces[position] = (code, repaired_value)
                 repaired += 1
-        subfields.append(pymarc.Subfield(code.decode("latin-1"), text))
     field = pymarc.Field(
         tag=raw_field.tag,
         indicators=pymarc.Indicators(indicators[0], indicators[1]),
-        subfields=subfields,
+        subfields=[pymarc.Subfield(code, value) for code, value in pieces],
     )
     return field, replaced, repaired
 
@@ -183,12 +202,6 @@ def _new_replacements(value: bytes, text: str, encoding: str) -> int:
     if made and encoding == encodings.UTF8:
         made -= value.count("\ufffd".encode())
     return made
-
-
-def _texts(field: pymarc.Field) -> list[str]:
-    if field.control_field:
-        return [field.data or ""]
-    return [sub.value for sub in field.subfields]
 
 
 def _decode(value: bytes, encoding: str) -> str:

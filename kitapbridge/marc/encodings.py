@@ -65,6 +65,8 @@ _MARC8_COMBINING_BEFORE_LETTER = re.compile(rb"[" + re.escape(_ANSEL_COMBINING) 
 _SCORE_MARGIN = 1.0
 """Candidates within this many points (whole record) of the best are a tie."""
 _FRONT_VOWELS = "әеіөүӘЕІӨҮ"
+_HARMONY_LETTERS = frozenset("ӘәӨөҮүҒғҚқҰұЄєЇїҐґ")
+"""Letters the word-level plausibility patterns are about; without them they cannot match."""
 _BACK_VOWELS = "аоұыАОҰЫ"
 
 
@@ -134,7 +136,7 @@ def detect_encoding(
         return EncodingDecision(MARC8, f"marc-8: escape sequences, bytes not UTF-8 ({claim})")
     utf8_reading = data.decode("utf-8", errors="replace")
     bad = utf8_reading.count("\ufffd")
-    good = sum(1 for ch in utf8_reading if ord(ch) > 0x7F) - bad
+    good = len(utf8_reading) - len(utf8_reading.encode("ascii", errors="ignore")) - bad
     if good >= 4 * bad:
         return EncodingDecision(
             UTF8, f"utf-8: {good} valid multibyte characters, {bad} invalid sequences ({claim})"
@@ -148,7 +150,7 @@ def _score_single_byte(
     high = data.translate(None, _ASCII_BYTES)
     counts = Counter(high)
     candidates = list(EIGHT_BIT_ENCODINGS) + ([MARC8] if allow_marc8 else [])
-    totals = {name: _candidate_score(name, data, counts) for name in candidates}
+    totals = _candidate_totals(candidates, data, high, counts)
     best = max(totals.values())
     close = [name for name in candidates if totals[name] >= best - _SCORE_MARGIN]
     scores = {name: total / len(high) for name, total in totals.items()}
@@ -167,16 +169,60 @@ def _score_single_byte(
     )
 
 
-def _candidate_score(name: str, data: bytes, counts: Counter[int]) -> float:
+def _candidate_totals(
+    candidates: list[str], data: bytes, high: bytes, counts: Counter[int]
+) -> dict[str, float]:
+    """Each candidate's score, skipping work that cannot change the outcome.
+
+    Pattern penalties only lower a score, so a candidate whose letter score is
+    already below the best full score is not pattern-checked; and code pages that
+    read every high byte of the record the same way share one score.
+    """
+    letter_scores = {name: _letter_score(name, counts) for name in candidates}
+    totals: dict[str, float] = {}
+    scored_texts: dict[str, str] = {}
+    for name in sorted(candidates, key=lambda n: -letter_scores[n]):
+        best = max(totals.values(), default=-math.inf)
+        if name == MARC8:
+            if letter_scores[name] >= best - _SCORE_MARGIN:
+                totals[name] = _marc8_score(data, counts)
+            else:
+                totals[name] = letter_scores[name]
+            continue
+        text = decode_text(high, name)
+        if text in scored_texts:
+            totals[name] = totals[scored_texts[text]]
+            continue
+        if letter_scores[name] < best - _SCORE_MARGIN:
+            totals[name] = letter_scores[name]  # an upper bound, already out of the running
+            continue
+        totals[name] = letter_scores[name] + _pattern_score(name, data, text)
+        scored_texts[text] = name
+    return totals
+
+
+def _letter_score(name: str, counts: Counter[int]) -> float:
     if name == MARC8:
-        return _marc8_score(data, counts)
+        # the best MARC-8 can do: every diacritic placed before a letter
+        combining = sum(counts[byte] for byte in _ANSEL_COMBINING)
+        spacing = sum(counts[byte] for byte in _ANSEL_SPACING)
+        undefined = sum(counts.values()) - combining - spacing
+        return (
+            combining * letters.PUNCTUATION_SCORE
+            + spacing * letters.LATIN_ACCENTED_SCORE
+            + undefined * letters.JUNK_CHARACTER_SCORE
+        )
     weights = _byte_weights(name)
     score = sum(weights[byte - 0x80] * count for byte, count in counts.items())
-    score += letters.CODE_PAGE_PRIOR.get(name, 0.0) * sum(counts.values())
+    return score + letters.CODE_PAGE_PRIOR.get(name, 0.0) * sum(counts.values())
+
+
+def _pattern_score(name: str, data: bytes, high_text: str) -> float:
     flips, mixed, disharmony = _pair_patterns(name)
-    score += letters.CASE_FLIP_SCORE * len(flips.findall(data))
+    score = letters.CASE_FLIP_SCORE * len(flips.findall(data))
     score += letters.MIXED_SCRIPT_SCORE * len(mixed.findall(data))
-    score += letters.DISHARMONY_SCORE * len(disharmony.findall(data))
+    if not _HARMONY_LETTERS.isdisjoint(high_text):
+        score += letters.DISHARMONY_SCORE * len(disharmony.findall(data))
     return score
 
 

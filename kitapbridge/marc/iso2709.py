@@ -41,6 +41,7 @@ _INTER_RECORD_BYTES = b"\r\n\x00\x1a \t"
 # the tag "0 2"); normalisation decides what to do with an invalid one.
 _TAG = re.compile(rb"[ -~]{3}")
 _DIRECTORY_ENTRY = re.compile(rb"[ -~]{3}[0-9]{9}")
+_DIRECTORY = re.compile(rb"(?:[ -~]{3}[0-9]{9})+")
 _MAX_LEADER_SHIFT = 8
 
 
@@ -246,22 +247,19 @@ def _check_lengths(leader: str, record_length: int, base_address: int, issues: l
 
 def _fields_from_directory(directory: bytes, data: bytes) -> list[RawField] | None:
     """Fields as the directory says, or None when any entry disagrees with the data."""
-    if len(directory) % DIRECTORY_ENTRY_LENGTH:
+    if len(directory) % DIRECTORY_ENTRY_LENGTH or not _DIRECTORY.fullmatch(directory):
         return None
     fields = []
     for pos in range(0, len(directory), DIRECTORY_ENTRY_LENGTH):
-        entry = directory[pos : pos + DIRECTORY_ENTRY_LENGTH]
-        if not _DIRECTORY_ENTRY.fullmatch(entry):
-            return None
-        length = int(entry[3:7])
-        start = int(entry[7:12])
+        length = int(directory[pos + 3 : pos + 7])
+        start = int(directory[pos + 7 : pos + 12])
         end = start + length
         if length == 0 or end > len(data) or data[end - 1] != FIELD_TERMINATOR:
             return None
-        content = data[start : end - 1]
-        if b"\x1e" in content:
-            return None
-        fields.append(RawField(entry[:3].decode("ascii"), content))
+        fields.append(RawField(directory[pos : pos + 3].decode("ascii"), data[start : end - 1]))
+    # Every field ends at a terminator; equal counts mean no field spans another's end.
+    if data.count(b"\x1e") != len(fields):
+        return None
     return fields
 
 

@@ -24,6 +24,11 @@ def _pair_pattern(codec: str) -> re.Pattern[str]:
 _PAIRS = {codec: _pair_pattern(codec) for codec in _MISREAD_AS}
 
 
+def may_be_double_encoded(text: str) -> bool:
+    """A cheap first look: does the text hold any lead/continuation pair at all?"""
+    return any(pairs.search(text) for pairs in _PAIRS.values())
+
+
 def repair_double_encoding(text: str) -> str | None:
     """The text as it was before being encoded twice, or None when it was not."""
     for codec, pairs in _PAIRS.items():

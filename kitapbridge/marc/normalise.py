@@ -12,9 +12,10 @@ import unicodedata
 import pymarc
 
 from kitapbridge.marc.issues import Issue
+from kitapbridge.marc.leader import LeaderAsFound
 
-_VALID_INDICATOR = re.compile(r"[0-9a-z ]")
-_VALID_CODE = re.compile(r"[0-9a-z]")
+_VALID_INDICATORS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz ")
+_VALID_CODES = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 _VALID_TAG = re.compile(r"[0-9]{3}|[0-9A-Z]{3}|[0-9a-z]{3}")
 # C0 controls other than tab, newline and carriage return are not allowed in XML 1.0,
 # and 0x1D-0x1F inside a value would break ISO 2709 structure.
@@ -25,7 +26,7 @@ DEFAULT_LEADER = "00000nam a2200000 u 4500"
 
 
 def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Record:
-    """A copy of ``record`` ready to write; repairs are appended to ``issues``.
+    """Make ``record`` ready to write, in place, and return it; repairs go to ``issues``.
 
     Leader: 24 characters, Leader/09 ``a`` (UTF-8), 10-11 ``22``, 20-23 ``4500``,
     record length and base address recomputed. Text: Unicode NFC, no control
@@ -39,13 +40,31 @@ def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Recor
         if normalised is not None:
             fields.append(normalised)
     fields.sort(key=lambda f: f.tag)
-    result = pymarc.Record(to_unicode=True, force_utf8=True)
-    result.fields = fields
-    result.leader = pymarc.Leader(_normalise_leader(str(record.leader), issues))
-    length, base = record_lengths(result)
-    leader = str(result.leader)
-    result.leader = pymarc.Leader(f"{min(length, 99999):05d}{leader[5:12]}{base:05d}{leader[17:]}")
-    return result
+    record.fields = fields
+    record.force_utf8 = True
+    leader = _normalise_leader(str(record.leader), issues)
+    record.leader = pymarc.Leader(leader)
+    length, base = record_lengths(record)
+    record.leader = pymarc.Leader(f"{min(length, 99999):05d}{leader[5:12]}{base:05d}{leader[17:]}")
+    return record
+
+
+def copy_record(record: pymarc.Record) -> pymarc.Record:
+    """A copy whose fields can be changed without touching ``record``."""
+    copy = pymarc.Record(to_unicode=True, force_utf8=True)
+    copy.leader = LeaderAsFound(str(record.leader))
+    for field in record.fields:
+        if field.control_field:
+            copy.add_field(pymarc.Field(tag=field.tag, data=field.data))
+        else:
+            copy.add_field(
+                pymarc.Field(
+                    tag=field.tag,
+                    indicators=pymarc.Indicators(field.indicator1, field.indicator2),
+                    subfields=list(field.subfields),
+                )
+            )
+    return copy
 
 
 def _normalise_leader(leader: str, issues: list[Issue]) -> str:
@@ -75,7 +94,8 @@ def _normalise_field(field: pymarc.Field, issues: list[Issue]) -> pymarc.Field |
         issues.append(Issue("bad-tag", f"field with invalid tag {tag!r} dropped", tag=tag))
         return None
     if field.control_field:
-        return pymarc.Field(tag=tag, data=_clean_text(field.data or "", tag, issues))
+        field.data = _clean_text(field.data or "", tag, issues)
+        return field
     if tag.startswith("00"):
         issues.append(
             Issue("control-tag-with-subfields", "data field under a control tag", tag=tag)
@@ -85,17 +105,17 @@ def _normalise_field(field: pymarc.Field, issues: list[Issue]) -> pymarc.Field |
     if not subfields:
         issues.append(Issue("empty-field", "data field without subfields dropped", tag=tag))
         return None
-    return pymarc.Field(
-        tag=tag,
-        indicators=pymarc.Indicators(
-            _indicator(field.indicator1, tag, issues), _indicator(field.indicator2, tag, issues)
-        ),
-        subfields=subfields,
-    )
+    field.subfields = subfields
+    first, second = field.indicator1, field.indicator2
+    if first not in _VALID_INDICATORS or second not in _VALID_INDICATORS:
+        field.indicators = pymarc.Indicators(
+            _indicator(first, tag, issues), _indicator(second, tag, issues)
+        )
+    return field
 
 
 def _indicator(value: str | None, tag: str, issues: list[Issue]) -> str:
-    if value is not None and _VALID_INDICATOR.fullmatch(value):
+    if value in _VALID_INDICATORS:
         return value
     if value not in ("#", "\\", "_", "|"):
         # '#', '\' and '_' are how dumps and MarcEdit spell a blank; anything else is damage
@@ -104,12 +124,16 @@ def _indicator(value: str | None, tag: str, issues: list[Issue]) -> str:
 
 
 def _normalise_subfields(field: pymarc.Field, issues: list[Issue]) -> list[pymarc.Subfield]:
+    if all(code in _VALID_CODES and value for code, value in field.subfields) and _is_clean(
+        "".join(value for _code, value in field.subfields)
+    ):
+        return field.subfields  # the common case: nothing to repair
     subfields: list[pymarc.Subfield] = []
     for code, value in field.subfields:
         text = _clean_text(value or "", field.tag, issues)
-        if _VALID_CODE.fullmatch(code or ""):
+        if code in _VALID_CODES:
             subfields.append(pymarc.Subfield(code, text))
-        elif code and _VALID_CODE.fullmatch(code.lower()):
+        elif code and code.lower() in _VALID_CODES:
             issues.append(Issue("bad-subfield-code", f"code {code!r} lower-cased", tag=field.tag))
             subfields.append(pymarc.Subfield(code.lower(), text))
         elif subfields:
@@ -128,6 +152,12 @@ def _normalise_subfields(field: pymarc.Field, issues: list[Issue]) -> list[pymar
             )
             subfields.append(pymarc.Subfield("a", (code or "") + text))
     return subfields
+
+
+def _is_clean(text: str) -> bool:
+    if text.isascii():
+        return text.isprintable()
+    return unicodedata.is_normalized("NFC", text) and not _FORBIDDEN_CHARACTERS.search(text)
 
 
 def _clean_text(text: str, tag: str, issues: list[Issue]) -> str:

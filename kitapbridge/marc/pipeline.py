@@ -20,7 +20,7 @@ from kitapbridge.marc.formats import MarcFormat
 from kitapbridge.marc.iso2709 import parse_record
 from kitapbridge.marc.issues import Issue, RecordError, Severity
 from kitapbridge.marc.mojibake import repair_double_encoding
-from kitapbridge.marc.normalise import normalise_record
+from kitapbridge.marc.normalise import copy_record, normalise_record
 from kitapbridge.marc.validate import validate_record
 
 Auto = Literal["auto"]
@@ -86,8 +86,9 @@ def _source_record(
 ) -> pymarc.Record:
     if source.record is None and source.raw_format == MarcFormat.ISO2709.value:
         return _decode_iso2709(source.raw, flavour, encoding, conversion)
-    record = source.record
-    if record is None:
+    if source.record is not None:
+        record = copy_record(source.record)  # normalisation must not change the source
+    else:
         parser = _TEXT_PARSERS.get(source.raw_format)
         if parser is None:
             raise RecordError(f"cannot read raw format {source.raw_format!r}")

@@ -88,9 +88,9 @@ def record_to_iso2709(record: pymarc.Record) -> bytes:
         if field.control_field:
             content = (field.data or "").encode("utf-8") + b"\x1e"
         else:
-            parts = [(field.indicator1 or " ") + (field.indicator2 or " ")]
-            parts.extend(f"\x1f{code}{value}" for code, value in field.subfields)
-            content = "".join(parts).encode("utf-8") + b"\x1e"
+            text = "\x1f".join(code + value for code, value in field.subfields)
+            indicators = (field.indicator1 or " ") + (field.indicator2 or " ")
+            content = (indicators + "\x1f" + text + "\x1e").encode("utf-8")
         if len(content) > MAX_FIELD_LENGTH:
             raise RecordError(
                 f"field {field.tag} has {len(content)} bytes; ISO 2709 allows {MAX_FIELD_LENGTH}"
