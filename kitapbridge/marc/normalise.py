@@ -28,11 +28,12 @@ DEFAULT_LEADER = "00000nam a2200000 u 4500"
 def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Record:
     """Make ``record`` ready to write, in place, and return it; repairs go to ``issues``.
 
-    Leader: 24 characters, Leader/09 ``a`` (UTF-8), 10-11 ``22``, 20-23 ``4500``,
-    record length and base address recomputed. Text: Unicode NFC, no control
-    characters. Indicators outside ``[0-9a-z ]`` become blank; an upper-case
-    subfield code becomes lower case, any other invalid code joins its text to
-    the previous subfield. Fields are ordered by tag, keeping the order within a tag.
+    Leader: 24 characters, Leader/09 ``a`` (UTF-8), 10-11 ``22``, 20-23 ``4500``;
+    record length and base address are recomputed by every writer
+    (``writers.leader_with_lengths``), once the record's final content is known.
+    Text: Unicode NFC, no control characters. Indicators outside ``[0-9a-z ]``
+    become blank; an upper-case subfield code becomes lower case, any other
+    invalid code joins its text to the previous subfield. Fields are ordered by tag, keeping the order within a tag.
     """
     fields: list[pymarc.Field] = []
     for field in record.fields:
@@ -42,10 +43,7 @@ def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Recor
     fields.sort(key=lambda f: f.tag)
     record.fields = fields
     record.force_utf8 = True
-    leader = _normalise_leader(str(record.leader), issues)
-    record.leader = pymarc.Leader(leader)
-    length, base = record_lengths(record)
-    record.leader = pymarc.Leader(f"{min(length, 99999):05d}{leader[5:12]}{base:05d}{leader[17:]}")
+    record.leader = pymarc.Leader(_normalise_leader(str(record.leader), issues))
     return record
 
 
@@ -180,5 +178,6 @@ def record_lengths(record: pymarc.Record) -> tuple[int, int]:
         if field.control_field:
             data += len((field.data or "").encode("utf-8")) + 1
         else:
-            data += 3 + sum(2 + len(value.encode("utf-8")) for _code, value in field.subfields)
+            text = "".join(code + value for code, value in field.subfields)
+            data += 3 + len(field.subfields) + len(text.encode("utf-8"))
     return base + data + 1, base

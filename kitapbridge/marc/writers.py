@@ -26,6 +26,7 @@ from lxml import etree
 from kitapbridge.marc.iso2709 import LEADER_LENGTH, MAX_FIELD_LENGTH, MAX_RECORD_LENGTH
 from kitapbridge.marc.issues import RecordError
 from kitapbridge.marc.marcxml import MARC21_NAMESPACE
+from kitapbridge.marc.normalise import record_lengths
 
 _SCHEMA_LOCATION = f"{MARC21_NAMESPACE} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -123,11 +124,22 @@ class Iso2709Writer(_StreamWriter):
         self._stream.flush()
 
 
+def leader_with_lengths(record: pymarc.Record) -> str:
+    """The leader with the record length and base address of the record as UTF-8 ISO 2709.
+
+    A record too long for ISO 2709 gets 99999: MARCXML and JSON can hold it, and
+    the leader of MARCXML must still be five digits.
+    """
+    length, base = record_lengths(record)
+    leader = str(record.leader)
+    return f"{min(length, MAX_RECORD_LENGTH):05d}{leader[5:12]}{base:05d}{leader[17:24]}"
+
+
 def record_to_xml_element(record: pymarc.Record) -> etree._Element:
     """The record as a ``marc:record`` element in the MARC21 slim namespace."""
     ns = "{" + MARC21_NAMESPACE + "}"
     root = etree.Element(ns + "record", nsmap={None: MARC21_NAMESPACE})  # type: ignore[dict-item]
-    etree.SubElement(root, ns + "leader").text = str(record.leader)
+    etree.SubElement(root, ns + "leader").text = leader_with_lengths(record)
     for field in record.fields:
         if field.control_field:
             element = etree.SubElement(root, ns + "controlfield", tag=field.tag)
@@ -179,7 +191,9 @@ class MarcJsonWriter(_StreamWriter):
 
     def write(self, record: pymarc.Record) -> None:
         separator = b",\n" if self._count else b"\n"
-        text = json.dumps(record.as_dict(), ensure_ascii=False, separators=(",", ":"))
+        as_dict = record.as_dict()
+        as_dict["leader"] = leader_with_lengths(record)
+        text = json.dumps(as_dict, ensure_ascii=False, separators=(",", ":"))
         self._stream.write(separator + text.encode("utf-8"))
         self._count += 1
 

@@ -20,6 +20,7 @@ from kitapbridge.marc.writers import (
     MarcJsonWriter,
     MarcXmlWriter,
     OutputFormat,
+    leader_with_lengths,
     open_writer,
     record_to_iso2709,
 )
@@ -62,7 +63,7 @@ def as_tuples(record: pymarc.Record) -> tuple[str, list[tuple[str, ...]]]:
         else:
             subfields = [f"{code}={value}" for code, value in field.subfields]
             fields.append((field.tag, field.indicator1, field.indicator2, *subfields))
-    return str(record.leader), fields
+    return leader_with_lengths(record), fields
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +170,7 @@ def test_json_writer_writes_marc_in_json_array() -> None:
     with MarcJsonWriter(stream) as writer:
         writer.write(big_record(1, note_length=4))
     assert stream.getvalue().decode() == (
-        '[\n{"leader":"00000nam a2200000 i 4500","fields":[{"001":"big"},'
+        '[\n{"leader":"00063nam a2200049 i 4500","fields":[{"001":"big"},'
         '{"876":{"ind1":" ","ind2":" ","subfields":[{"p":"ыы"}]}}]}\n]\n'
     )
 
