@@ -33,7 +33,8 @@ def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Recor
     (``writers.leader_with_lengths``), once the record's final content is known.
     Text: Unicode NFC, no control characters. Indicators outside ``[0-9a-z ]``
     become blank; an upper-case subfield code becomes lower case, any other
-    invalid code joins its text to the previous subfield. Fields are ordered by tag, keeping the order within a tag.
+    invalid code joins its text to the previous subfield. Fields are ordered by
+    tag, keeping the order within a tag.
     """
     fields: list[pymarc.Field] = []
     for field in record.fields:
