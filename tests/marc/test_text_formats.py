@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kitapbridge.marc.formats import MarcFormat, UnknownFormatError, sniff_format
 from kitapbridge.marc.issues import RecordError
@@ -181,3 +183,27 @@ def test_every_reader_feeds_the_same_pipeline(tmp_path: Path) -> None:
         assert conversion.encoding == "utf-8"
         assert conversion.record is not None
         assert [f.tag for f in conversion.record.fields] == ["001", "245"]
+
+
+@settings(
+    max_examples=150, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.one_of(
+        st.binary(max_size=2000),
+        st.builds(lambda b: b"<collection><record>" + b, st.binary(max_size=1000)),
+        st.builds(lambda b: b'[{"leader": "' + b, st.binary(max_size=1000)),
+        st.builds(lambda b: b"00000nam a2200000 i 4500\n" + b, st.binary(max_size=1000)),
+    )
+)
+def test_arbitrary_input_never_crashes_the_pipeline(data: bytes, tmp_path: Path) -> None:
+    """Any bytes: either the file is not MARC, or every record converts or is rejected."""
+    path = tmp_path / "input"
+    path.write_bytes(data)
+    try:
+        sources = list(read_marc_file(path))
+    except UnknownFormatError:
+        return
+    for source in sources:
+        conversion = convert_record(source)
+        assert conversion.record is not None or conversion.reject_reason
