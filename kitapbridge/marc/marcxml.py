@@ -28,6 +28,8 @@ from kitapbridge.marc.leader import LeaderAsFound
 
 MARC21_NAMESPACE = "http://www.loc.gov/MARC21/slim"
 _READ_SIZE = 1 << 20
+MAX_RECORD_TEXT = 16 << 20
+"""A record element still open after this many bytes is reported, not buffered further."""
 _RECORD_START = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?record[\s/>]")
 _ROOT_START = re.compile(rb"<(?![?!])[^>]*>")
 _NAMESPACE_DECLARATION = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
@@ -82,7 +84,8 @@ def iter_xml_chunks(stream: BinaryIO) -> Iterator[XmlChunk]:
                 break
             end = _record_end(buffer, start)
             if end is None:
-                if eof:
+                if eof or len(buffer) - start.start() > MAX_RECORD_TEXT:
+                    # cut off at the end of the file, or a record that never ends
                     yield XmlChunk(
                         index, consumed + start.start(), buffer[start.start() :], False, context
                     )
