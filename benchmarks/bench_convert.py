@@ -187,9 +187,24 @@ def _child_main(task: str, path: Path) -> None:
     else:
         records = task_kitapbridge(path, task.split(":", 1)[1])
     seconds = time.perf_counter() - start
-    who = resource.RUSAGE_CHILDREN if task == "yaz" else resource.RUSAGE_SELF
-    peak_kib = resource.getrusage(who).ru_maxrss
+    if task == "yaz":
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    else:
+        peak_kib = _high_water_mark_kib()
     print(json.dumps({"seconds": seconds, "records": records, "peak_kib": peak_kib}))
+
+
+def _high_water_mark_kib() -> int:
+    """Peak resident memory of this process image (VmHWM).
+
+    Not ``ru_maxrss``: Linux carries that over ``execve`` from the forking
+    parent, so a child started by a large benchmark process would report the
+    parent's size.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _measure(task: str, path: Path) -> dict[str, float]:
