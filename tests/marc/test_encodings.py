@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from kitapbridge.connectors.base import SourceRecord, SourceSystem
 from kitapbridge.marc.encodings import PYTHON_CODECS, decode_text, detect_encoding
 from kitapbridge.marc.mojibake import repair_double_encoding
-from kitapbridge.marc.pipeline import convert_record
+from kitapbridge.marc.flavour import Flavour
+from kitapbridge.marc.pipeline import convert_record, decode_source
 
 from .test_iso2709 import iso_record
 
@@ -234,3 +235,23 @@ def test_kazakh_phrases_are_read_in_their_own_code_page(
     encoded = text.encode(encoding)
     decision = detect_encoding(encoded, declared=None, declared_by="t", allow_marc8=True)
     assert decode_text(encoded, decision.encoding) == text
+
+
+def test_kazakh_rusmarc_declaring_cp1251_is_read_as_kz1048() -> None:
+    """RUSMARC has no code for KZ-1048: Kazakh 8-bit records still say 89 (CP1251)."""
+    raw = iso_record(
+        [
+            ("001", b"KZ-ALM-0001"),
+            ("100", b"  \x1fa20240115d2024    u  y0kazy0189    ca"),
+            ("200", "1 \x1faҚазақ әдебиеті\x1ffӘуезов".encode("kz1048")),
+            ("801", b" 0\x1faKZ\x1fbKZ-ALM"),
+        ],
+        leader_tail="nam0 22",
+    ).replace(b"   4500", b" i 450 ")
+    conversion = decode_source(_source(raw))
+    assert conversion.flavour is Flavour.RUSMARC
+    assert conversion.encoding == "kz1048"
+    assert conversion.record is not None
+    assert conversion.record["200"]["a"] == "Қазақ әдебиеті"
+    assert conversion.record["200"]["f"] == "Әуезов"
+    assert conversion.decisions[1].endswith("100 $a/26-29 declares cp1251")
