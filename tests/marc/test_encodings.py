@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from kitapbridge.connectors.base import SourceRecord, SourceSystem
 from kitapbridge.marc.encodings import PYTHON_CODECS, decode_text, detect_encoding
-from kitapbridge.marc.mojibake import repair_double_encoding
 from kitapbridge.marc.flavour import Flavour
+from kitapbridge.marc.mojibake import repair_double_encoding
 from kitapbridge.marc.pipeline import convert_record, decode_source
 
 from .test_iso2709 import iso_record
