@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 import click
 
@@ -102,3 +102,80 @@ def export(
     finally:
         close_store(sessions)
     click.echo(f"{written} records exported", err=True)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "source_flavour",
+    type=click.Choice(["auto", "marc21", "rusmarc", "unimarc"]),
+    default="auto",
+    show_default=True,
+    help="MARC flavour of the input; auto detects it per record.",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(
+        ["auto", "utf-8", "marc-8", "cp1251", "cp866", "koi8-r", "kz1048", "ptcp154"]
+    ),
+    default="auto",
+    show_default=True,
+    help="Character encoding of ISO 2709 input; auto detects it per record.",
+)
+@click.option(
+    "--to",
+    "output_format",
+    type=click.Choice(["marcxml", "iso2709", "json"]),
+    default="marcxml",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Output file.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the conversion report (counts, rejects, decisions) as JSON.",
+)
+def convert(
+    inputs: tuple[Path, ...],
+    source_flavour: str,
+    encoding: str,
+    output_format: str,
+    output: Path,
+    report_path: Path | None,
+) -> None:
+    """Convert MARC files (ISO 2709, MARCXML, MARC-in-JSON, line format) to MARC21.
+
+    Exit code 0 when every record was converted or reported as rejected,
+    2 when an input file could not be read at all.
+    """
+    from kitapbridge.marc.batch import convert_files
+    from kitapbridge.marc.flavour import Flavour
+    from kitapbridge.marc.writers import OutputFormat
+
+    flavour: Flavour | Literal["auto"] = (
+        "auto" if source_flavour == "auto" else Flavour(source_flavour)
+    )
+    with output.open("wb") as stream:
+        report = convert_files(
+            inputs,
+            stream,
+            to=OutputFormat(output_format),
+            flavour=flavour,
+            encoding=encoding,
+            progress=True,
+        )
+    if report_path is not None:
+        report_path.write_text(report.to_json(), encoding="utf-8")
+    click.echo(report.summary(), err=True)
+    for unreadable in report.unreadable_files:
+        click.echo(f"error: {unreadable.path}: {unreadable.error}", err=True)
+    if report.unreadable_files:
+        raise SystemExit(2)
