@@ -35,12 +35,16 @@ def to_xcql(query: Query, namespace: str | None = XCQL_NAMESPACE) -> etree._Elem
 class _Maker:
     def __init__(self, namespace: str | None) -> None:
         self._prefix = f"{{{namespace}}}" if namespace else ""
+        self._nsmap = {"xcql": namespace} if namespace else None
 
     def element(
         self, parent: etree._Element | None, tag: str, text: str | None = None
     ) -> etree._Element:
         name = self._prefix + tag
-        child = etree.Element(name) if parent is None else etree.SubElement(parent, name)
+        if parent is None:
+            child = etree.Element(name, nsmap=self._nsmap)
+        else:
+            child = etree.SubElement(parent, name)
         if text is not None:
             child.text = text
         return child
