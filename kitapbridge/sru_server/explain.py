@@ -48,7 +48,6 @@ def explain_record(database: DatabaseDescription) -> etree._Element:
         authoritative="true",
     )
     server = _sub(explain, "serverInfo", protocol="SRU", version="2.0", transport="http")
-    server.set("method", "GET POST")
     _sub(server, "host", database.host)
     _sub(server, "port", str(database.port))
     _sub(server, "database", database.database)

@@ -144,7 +144,7 @@ def _origin_info(mods: etree._Element, record: Record, leader: str) -> None:
         for publisher in field.get_subfields("b"):
             _sub(origin, "publisher", _strip_isbd(publisher))
         for date in field.get_subfields("c"):
-            _sub(origin, "dateIssued", _strip_isbd(date))
+            _sub(origin, "dateIssued", _strip_isbd(date).rstrip("."))
     for field in edition:
         _sub(origin, "edition", _strip_isbd(field.get("a") or ""))
     if issuance := _ISSUANCE.get(leader[7:8]):
