@@ -22,6 +22,8 @@ ZEEREX_SCHEMA = ZEEREX_NAMESPACE
 
 _Z = f"{{{ZEEREX_NAMESPACE}}}"
 
+FEATURES = {"sort": True, "resultSets": True, "scan": True, "emptyTerm": False, "proximity": False}
+
 
 @dataclass(frozen=True, slots=True)
 class DatabaseDescription:
@@ -75,13 +77,12 @@ def explain_record(database: DatabaseDescription) -> etree._Element:
     _sub(config, "default", "=", type="relation")
     _sub(config, "setting", str(database.maximum_records), type="maximumRecords")
     _sub(config, "setting", str(database.maximum_terms), type="maximumTerms")
-    for feature in ("sort", "resultSets", "emptyTerm", "scan", "facets"):
-        _sub(config, "supports", "false" if feature == "emptyTerm" else "true", type=feature)
-    _sub(config, "supports", "* ?", type="maskingCharacter")
-    _sub(config, "supports", "^", type="anchoringCharacter")
+    for feature, supported in FEATURES.items():
+        _sub(config, "supports", _flag(supported), type=feature)
+    _sub(config, "supports", "*", type="maskingCharacter")  # right truncation of a word
     for relation in ("=", "==", "<>", "<", ">", "<=", ">=", "adj", "any", "all", "within"):
         _sub(config, "supports", relation, type="relation")
-    for modifier in ("ignoreCase", "respectCase", "masked", "unmasked", "word", "string"):
+    for modifier in ("ignoreCase", "masked", "unmasked", "word", "string"):
         _sub(config, "supports", modifier, type="relationModifier")
     return explain
 

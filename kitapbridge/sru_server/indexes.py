@@ -40,7 +40,7 @@ REC = ContextSet(
 KZ = ContextSet(
     "kz",
     "info:kitapbridge/cql-context-set/kz-1.0",
-    "Kazakhstan school libraries: classification, schools and regions",
+    "Kazakhstan school libraries: classification and schools",
 )
 CONTEXT_SETS = (CQL, DC, BATH, REC, KZ)
 
@@ -109,6 +109,10 @@ def _index(
 
 WORDS, CODE, ORDERED = IndexKind.WORDS, IndexKind.CODE, IndexKind.ORDERED
 
+SCHOOL_FIELD = "school"
+"""Not a term index: the catalog restricts a search to one school's records instead, so
+a school clause is honoured as a conjunct of the whole query (``… and kz.school = X``)."""
+
 INDEXES: tuple[IndexDefinition, ...] = (
     _index(CQL, "serverChoice", "any", "any word in the record"),
     _index(CQL, "anywhere", "any", "any word in the record"),
@@ -121,12 +125,10 @@ INDEXES: tuple[IndexDefinition, ...] = (
     _index(DC, "author", "creator", "author", scan=True, sort=True),
     _index(DC, "contributor", "creator", "author or contributor"),
     _index(DC, "subject", "subject", "subject", scan=True),
-    _index(DC, "description", "description", "notes and summary"),
     _index(DC, "publisher", "publisher", "publisher", scan=True),
-    _index(DC, "date", "date", "year of publication", ORDERED, scan=True, sort=True),
-    _index(DC, "identifier", "identifier", "ISBN, ISSN or other identifier", CODE),
+    _index(DC, "date", "date", "year of publication", ORDERED, sort=True),
+    _index(DC, "identifier", "identifier", "ISBN, ISSN or control number", CODE),
     _index(DC, "language", "language", "language code (MARC, e.g. kaz)", CODE),
-    _index(DC, "type", "type", "type of resource"),
     _index(BATH, "keyTitle", "title", "title"),
     _index(BATH, "uniformTitle", "title", "uniform title"),
     _index(BATH, "name", "creator", "any name"),
@@ -136,18 +138,13 @@ INDEXES: tuple[IndexDefinition, ...] = (
     _index(BATH, "topicalSubject", "subject", "topical subject"),
     _index(BATH, "geographicName", "subject", "geographic subject"),
     _index(BATH, "genreForm", "subject", "genre or form"),
-    _index(BATH, "notes", "description", "notes"),
     _index(BATH, "isbn", "isbn", "ISBN", CODE),
     _index(BATH, "issn", "issn", "ISSN", CODE),
-    _index(BATH, "possessingInstitution", "school", "holding school (ISIL)", CODE, scan=True),
-    _index(REC, "id", "record_id", "record identifier", CODE, sort=True),
-    _index(REC, "identifier", "record_id", "record identifier", CODE),
+    _index(BATH, "possessingInstitution", SCHOOL_FIELD, "holding school (ISIL)", CODE),
     _index(REC, "lastModificationDate", "modified", "last modified (ISO 8601)", ORDERED, sort=True),
-    _index(REC, "creationDate", "created", "created (ISO 8601)", ORDERED),
-    _index(KZ, "bbk", "bbk", "BBK classification (084 $2 rubbk)", CODE, scan=True, sort=True),
-    _index(KZ, "udc", "udc", "UDC classification (080)", CODE, scan=True, sort=True),
-    _index(KZ, "school", "school", "holding school (ISIL)", CODE, scan=True),
-    _index(KZ, "region", "region", "region of the holding school (KATO code)", CODE, scan=True),
+    _index(KZ, "bbk", "bbk", "BBK classification (084 $2 rubbk)", CODE, scan=True),
+    _index(KZ, "udc", "udc", "UDC classification (080)", CODE, scan=True),
+    _index(KZ, "school", SCHOOL_FIELD, "holding school (ISIL)", CODE),
 )
 
 

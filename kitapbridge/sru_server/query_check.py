@@ -27,6 +27,7 @@ from kitapbridge.cql import (
     parse_cql,
     term_pieces,
 )
+from kitapbridge.cql.model import TermPiece
 from kitapbridge.sru_server import diagnostics as diag
 from kitapbridge.sru_server.indexes import (
     CQL,
@@ -38,14 +39,14 @@ from kitapbridge.sru_server.indexes import (
 )
 
 SUPPORTED_RELATION_MODIFIERS = frozenset(
-    {"ignorecase", "respectcase", "masked", "unmasked", "word", "string", "isodate", "number"}
+    {"ignorecase", "masked", "unmasked", "word", "string", "isodate", "number"}
 )
-"""Relation modifiers (``cql`` set) the catalog search evaluates."""
+"""Relation modifiers (``cql`` set) the catalog search evaluates. ``respectCase`` is not
+among them: the term index folds case (and Kazakh/Latin script), so it cannot be honoured."""
 
 SUPPORTED_SORT_MODIFIERS = frozenset(
     {"ascending", "descending", "ignorecase", "respectcase", "missinglow", "missinghigh"}
 )
-WORD_RELATIONS = frozenset({"any", "all", "adj", "="})
 
 Scope = tuple[PrefixAssignment, ...]
 
@@ -147,18 +148,28 @@ def _check_term(clause: SearchClause, definition: IndexDefinition) -> None:
         pieces = term_pieces(clause.term)
     except InvalidEscape as error:
         raise diag.NonSpecialCharacterEscaped(error.character) from error
-    for position, piece in enumerate(pieces):
-        if piece is Mask.ANCHOR:
-            words = definition.kind is IndexKind.WORDS
-            if not words or clause.canonical_relation not in WORD_RELATIONS:
-                raise diag.AnchoringCharacterNotSupported(None)
-            if 0 < position < len(pieces) - 1:
-                raise diag.AnchoringCharacterInUnsupportedPosition(clause.term)
-    masked = any(isinstance(p, Mask) and p is not Mask.ANCHOR for p in pieces)
+    if any(p is Mask.ANCHOR for p in pieces):
+        raise diag.AnchoringCharacterNotSupported(None)
+    masked = any(isinstance(p, Mask) for p in pieces)
     if definition.kind is IndexKind.ORDERED and masked:
         raise diag.MaskingCharacterNotSupported(clause.term)
     if all(isinstance(p, Mask) or not p.strip() for p in pieces):
         raise diag.MaskedWordsTooShort("1")
+    _check_truncation(clause.term, pieces)
+
+
+def _check_truncation(term: str, pieces: list[TermPiece]) -> None:
+    """Only right truncation of a word (``физ*``) is indexed; other masks are diag 28."""
+    for position, piece in enumerate(pieces):
+        if piece is Mask.ONE_CHARACTER:
+            raise diag.MaskingCharacterNotSupported(term)
+        if piece is not Mask.ANY_CHARACTERS:
+            continue
+        before = pieces[position - 1] if position else ""
+        after = pieces[position + 1] if position + 1 < len(pieces) else " "
+        ends_word = isinstance(after, str) and after[:1].isspace()
+        if not (isinstance(before, str) and before[-1:].isalnum() and ends_word):
+            raise diag.MaskingCharacterNotSupported(term)
 
 
 def _catalog_sort_key(key: SortKey) -> SortKey:

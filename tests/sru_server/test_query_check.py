@@ -72,7 +72,11 @@ def test_relation_modifiers_we_evaluate_are_kept() -> None:
         ("dc.title = *", 29, "1"),
         ("dc.date = 20*", 28, "20*"),
         ("dc.date = ^2020", 31, None),
-        ("dc.title any a^b", 32, "a^b"),
+        ("dc.title any ^абай", 31, None),
+        ("dc.title = физ?ка", 28, "физ?ка"),
+        ("dc.title = *ика", 28, "*ика"),
+        ("dc.title = ф*ка", 28, "ф*ка"),
+        ("dc.title =/respectCase Абай", 20, "respectCase"),
         ("a prox b", 39, None),
         ("a and/rel.SumOfScores b", 46, "rel.SumOfScores"),
         ("a sortBy dc.subject", 88, "dc.subject"),
@@ -108,3 +112,7 @@ def test_every_index_resolves_through_its_own_context_set() -> None:
 def test_escaped_masking_characters_are_literal() -> None:
     assert checked(r"dc.date = 2020\*").root == SearchClause("date", "=", r"2020\*")
     assert checked(r'dc.title = "C\*\*"').root == SearchClause("title", "=", r"C\*\*")
+
+
+def test_right_truncation_of_each_word_is_accepted() -> None:
+    assert checked('dc.title all "физ* қаз*"').root == SearchClause("title", "all", "физ* қаз*")
