@@ -157,6 +157,12 @@ class AnchoringCharacterInUnsupportedPosition(SRUDiagnostic):
     number, message = 32, "Anchoring character in unsupported position"
 
 
+class TermInvalidFormat(SRUDiagnostic):
+    """36: the term cannot be a value of the index (a year that is not a number)."""
+
+    number, message = 36, "Term in invalid format for index or relation"
+
+
 class ProximityNotSupported(SRUDiagnostic):
     """39: ``prox`` with modifiers the catalog cannot evaluate."""
 
@@ -173,6 +179,12 @@ class UnsupportedBooleanModifier(SRUDiagnostic):
     """46: details = the modifier."""
 
     number, message = 46, "Unsupported boolean modifier"
+
+
+class QueryFeatureUnsupported(SRUDiagnostic):
+    """48: details = the feature."""
+
+    number, message = 48, "Query feature unsupported"
 
 
 class ResultSetDoesNotExist(SRUDiagnostic):
@@ -227,6 +239,18 @@ class UnsupportedSortPath(SRUDiagnostic):
     """88: details = the sort key the server cannot sort by."""
 
     number, message = 88, "Unsupported path for sort"
+
+
+class TooManySortKeys(SRUDiagnostic):
+    """84: details = the maximum number of sort keys."""
+
+    number, message = 84, "Too many sort keys"
+
+
+class UnsupportedSortCase(SRUDiagnostic):
+    """91: details = the case option."""
+
+    number, message = 91, "Unsupported case"
 
 
 class MissingValueActionUnsupported(SRUDiagnostic):
