@@ -47,3 +47,15 @@ def main(
     settings = Settings.load(config_file=config_file)
     overrides = {"database_url": database_url, "redis_url": redis_url}
     ctx.obj = Settings(**{**settings.__dict__, **{k: v for k, v in overrides.items() if v}})
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@pass_settings
+def serve(settings: Settings, host: str, port: int) -> None:
+    """HTTP: SRU at /sru and /sru/<ISIL> (development server; run gunicorn in production)."""
+    from kitapbridge.web.app import create_app
+
+    click.echo(f"SRU: http://{host}:{port}/sru  (one school: http://{host}:{port}/sru/<ISIL>)")
+    create_app(settings).run(host=host, port=port, threaded=True)
