@@ -22,6 +22,7 @@ from kitapbridge.catalog import search as catalog_search
 from kitapbridge.catalog.query import EmptyTermError, QueryError, UnsupportedMaskingError
 from kitapbridge.catalog.records import StoredRecordError, marc_of
 from kitapbridge.catalog.schools import find_school
+from kitapbridge.catalog.store import close_store
 from kitapbridge.sru_server import diagnostics as diag
 from kitapbridge.sru_server.catalog_search import CatalogPlan, plan
 from kitapbridge.sru_server.query_check import catalog_clause, catalog_query
@@ -54,9 +55,7 @@ class SRUService:
 
     def close(self) -> None:
         """Release the database connections (application shutdown, tests)."""
-        engine = self._sessions.kw.get("bind")
-        if engine is not None:
-            engine.dispose()
+        close_store(self._sessions)
 
     def check_database(self, database: Database) -> None:
         """Raise diagnostic 235 unless the database (school) exists."""
