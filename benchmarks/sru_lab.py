@@ -67,7 +67,7 @@ def lab_records(count: int, seed: int = 42) -> Iterator[pymarc.Record]:
 def _data_field(tag: str, subfields: list[tuple[str, str]], indicators: str = "  ") -> pymarc.Field:
     return pymarc.Field(
         tag=tag,
-        indicators=list(indicators),
+        indicators=pymarc.Indicators(*indicators),
         subfields=[pymarc.Subfield(code, value) for code, value in subfields],
     )
 

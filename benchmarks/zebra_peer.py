@@ -40,7 +40,7 @@ def running_zebra(directory: Path, records: list[pymarc.Record]) -> Iterator[str
         for record in records:
             writer.write(record)
         writer.close(close_fh=False)
-    port = _free_port()
+    port = free_port()
     _write_configuration(database, port)
     for step in (["init"], ["update", str(collection)], ["commit"]):
         subprocess.run(
@@ -53,21 +53,21 @@ def running_zebra(directory: Path, records: list[pymarc.Record]) -> Iterator[str
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for_port(port)
+        wait_for_port(port)
         yield f"http://127.0.0.1:{port}/Default"
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
 
 
-def _wait_for_port(port: int, timeout: float = 15.0) -> None:
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
