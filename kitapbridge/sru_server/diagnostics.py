@@ -193,6 +193,12 @@ class ResultSetDoesNotExist(SRUDiagnostic):
     number, message = 51, "Result set does not exist"
 
 
+class TooManyMatchingRecords(SRUDiagnostic):
+    """60: details = the maximum number of records the feature handles."""
+
+    number, message = 60, "Too many matching records"
+
+
 class FirstRecordOutOfRange(SRUDiagnostic):
     """61: startRecord is past the end of the result."""
 

@@ -22,7 +22,14 @@ ZEEREX_SCHEMA = ZEEREX_NAMESPACE
 
 _Z = f"{{{ZEEREX_NAMESPACE}}}"
 
-FEATURES = {"sort": True, "resultSets": True, "scan": True, "emptyTerm": False, "proximity": False}
+FEATURES = {
+    "sort": True,
+    "resultSets": True,
+    "scan": True,
+    "facets": True,
+    "emptyTerm": False,
+    "proximity": False,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,10 +25,12 @@ from kitapbridge.catalog.schools import find_school
 from kitapbridge.catalog.store import close_store
 from kitapbridge.sru_server import diagnostics as diag
 from kitapbridge.sru_server.catalog_search import CatalogPlan, plan
+from kitapbridge.sru_server.facets import FACET_MAXIMUM_RECORDS, check_facets, count_facets
 from kitapbridge.sru_server.query_check import catalog_clause, catalog_query
-from kitapbridge.sru_server.request import ScanRequest, SearchRetrieveRequest
+from kitapbridge.sru_server.request import FacetRequest, ScanRequest, SearchRetrieveRequest
 from kitapbridge.sru_server.result_sets import ResultSet, ResultSetStore
 from kitapbridge.sru_server.results import (
+    Facet,
     RetrievedRecord,
     ScanTerm,
     SearchResult,
@@ -68,8 +70,12 @@ class SRUService:
     def search(self, request: SearchRetrieveRequest, database: Database) -> SearchResult:
         """One page of a searchRetrieve, with the cursor of the next page remembered."""
         catalog_plan = plan(catalog_query(request.query))
+        facet_requests = check_facets(request.facets)
         school, matches_nothing = _school(database, catalog_plan)
         key = f"{school}|{matches_nothing}|{catalog_plan.sort}|{catalog_plan.query}"
+        records: tuple[RetrievedRecord | SurrogateDiagnostic, ...] = ()
+        facets: tuple[Facet, ...] = ()
+        notes: tuple[diag.SRUDiagnostic, ...] = ()
         with self._sessions() as session:
             result_set = self._result_sets.get(key)
             if result_set is None:
@@ -78,22 +84,44 @@ class SRUService:
             total = result_set.number_of_records
             if request.start_record > max(total, 1):
                 raise diag.FirstRecordOutOfRange(None)
-            result = SearchResult(
-                number_of_records=total,
-                result_set_id=result_set.identifier,
-                result_set_ttl=self._result_sets.ttl,
-            )
-            if request.maximum_records == 0 or total == 0:
-                return result
-            records = self._page(session, request, catalog_plan, school, result_set)
+            if request.maximum_records and total:
+                records = self._page(session, request, catalog_plan, school, result_set)
+            if facet_requests and total:
+                facets, notes = self._facets(session, catalog_plan, school, total, facet_requests)
         last = request.start_record + len(records) - 1
         return SearchResult(
             number_of_records=total,
             records=records,
-            next_record_position=last + 1 if last < total else None,
+            next_record_position=last + 1 if records and last < total else None,
             result_set_id=result_set.identifier,
             result_set_ttl=self._result_sets.ttl,
+            facets=facets,
+            diagnostics=notes,
         )
+
+    @staticmethod
+    def _facets(
+        session: Session,
+        catalog_plan: CatalogPlan,
+        school: str | None,
+        total: int,
+        requests: list[tuple[FacetRequest, str]],
+    ) -> tuple[tuple[Facet, ...], tuple[diag.SRUDiagnostic, ...]]:
+        if total > FACET_MAXIMUM_RECORDS:
+            note = diag.TooManyMatchingRecords(
+                str(FACET_MAXIMUM_RECORDS),
+                f"Facets are computed for results of at most {FACET_MAXIMUM_RECORDS} records",
+            )
+            return (), (note,)
+        page = catalog_search.search(session, catalog_plan.query, limit=total, school=school)
+        stored = catalog_search.fetch_records(session, page.record_ids)
+        marc = []
+        for row in stored:
+            try:
+                marc.append(marc_of(row.id, row.marc))
+            except StoredRecordError as error:
+                logger.error("SRU facets: stored record %s unreadable: %s", row.id, error.reason)
+        return count_facets(requests, marc), ()
 
     @staticmethod
     def _count(session: Session, catalog_plan: CatalogPlan, school: str | None) -> int:

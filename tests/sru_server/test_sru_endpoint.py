@@ -181,3 +181,41 @@ def test_diagnostics_from_the_running_server(
     root = get(client, version="1.2", operation="searchRetrieve", **params)
     assert root.findtext(f"{SRW}numberOfRecords") == "0"
     assert diagnostic(root) == (uri, details)
+
+
+def test_sru_2_0_facets(client: FlaskClient, sru2_schema: etree.XMLSchema) -> None:
+    response = client.get(
+        "/sru",
+        query_string={
+            "query": "cql.allRecords = 1",
+            "maximumRecords": "0",
+            "facetLimit": "3:dc.subject,2:dc.language",
+        },
+    )
+    root = etree.fromstring(response.data)
+    assert sru2_schema.validate(root), sru2_schema.error_log
+    facets = {
+        facet.findtext("{*}index"): [
+            (term.findtext("{*}actualTerm"), term.findtext("{*}count"))
+            for term in facet.iterfind("{*}terms/{*}term")
+        ]
+        for facet in root.iterfind(f"{SRU2}facetedResults/{{*}}facet")
+    }
+    assert facets == {
+        "dc.subject": [("Оқулықтар", "4"), ("Учебники", "2"), ("Қазақ әдебиеті", "2")],
+        "dc.language": [("kaz", "7"), ("rus", "2")],
+    }
+
+
+def test_facets_of_large_results_are_a_non_fatal_diagnostic(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kitapbridge.sru_server.service.FACET_MAXIMUM_RECORDS", 5)
+    response = client.get(
+        "/sru", query_string={"query": "cql.allRecords = 1", "facetLimit": "dc.subject"}
+    )
+    root = etree.fromstring(response.data)
+    assert root.findtext(f"{SRU2}numberOfRecords") == "10"
+    assert len(root.findall(f"{SRU2}records/{SRU2}record")) == 10
+    assert root.find(f"{SRU2}facetedResults") is None
+    assert diagnostic(root) == ("info:srw/diagnostic/1/60", "5")
