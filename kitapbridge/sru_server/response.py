@@ -7,6 +7,7 @@ answers in ``http://www.loc.gov/zing/srw/``; 2.0 in the OASIS namespaces.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from lxml import etree
 
 from kitapbridge.cql import to_xcql
 from kitapbridge.cql.serialize import XCQL_NAMESPACE
-from kitapbridge.sru_server.diagnostics import SRUDiagnostic
+from kitapbridge.sru_server.diagnostics import RecordNotInSchema, SRUDiagnostic
 from kitapbridge.sru_server.explain import ZEEREX_SCHEMA
 from kitapbridge.sru_server.record_schemas import DIAGNOSTIC_SCHEMA
 from kitapbridge.sru_server.request import (
@@ -31,6 +32,8 @@ from kitapbridge.sru_server.results import (
     SearchResult,
     SurrogateDiagnostic,
 )
+
+logger = logging.getLogger(__name__)
 
 SRW_NAMESPACE = "http://www.loc.gov/zing/srw/"
 SRW_DIAGNOSTIC_NAMESPACE = "http://www.loc.gov/zing/srw/diagnostic/"
@@ -147,10 +150,18 @@ def _record(
     record: RetrievedRecord | SurrogateDiagnostic,
 ) -> None:
     element = names.sub(records, "record")
+    if not isinstance(record, SurrogateDiagnostic):
+        try:
+            schema, data = request.schema.identifier, request.schema.render(record.marc)
+        except Exception:  # a crosswalk failing on one record must not fail the page
+            logger.exception(
+                "SRU: record %s cannot be rendered as %s", record.identifier, request.schema.name
+            )
+            record = SurrogateDiagnostic(
+                record.position, RecordNotInSchema(request.schema.identifier)
+            )
     if isinstance(record, SurrogateDiagnostic):
         schema, data = DIAGNOSTIC_SCHEMA, diagnostic_element(record.diagnostic, names.version)
-    else:
-        schema, data = request.schema.identifier, request.schema.render(record.marc)
     names.sub(element, "recordSchema", schema)
     escaping = request.record_xml_escaping
     names.sub(element, "recordXMLEscaping" if names.version.is_2 else "recordPacking", escaping)

@@ -30,6 +30,8 @@ class ResultSet:
 
     identifier: str
     number_of_records: int
+    ttl: int
+    """Seconds of idleness after which the result set is forgotten."""
     expires_at: float
     cursors: dict[int, Cursor] = field(default_factory=dict)
     """Position p → cursor after record p (the next page starts at p + 1)."""
@@ -66,13 +68,17 @@ class ResultSetStore:
             if entry.expires_at <= now:
                 del self._entries[identifier]
                 return None
-            entry.expires_at = now + self.ttl
+            entry.expires_at = now + entry.ttl
             self._entries.move_to_end(identifier)
             return entry
 
-    def create(self, key: str, number_of_records: int) -> ResultSet:
-        """A new result set for this key (replacing any previous one)."""
-        entry = ResultSet(self.identifier(key), number_of_records, self._clock() + self.ttl)
+    def create(self, key: str, number_of_records: int, ttl: int | None = None) -> ResultSet:
+        """A new result set for this key (replacing any previous one).
+
+        ``ttl`` is the client's ``resultSetTTL``, honoured up to the configured maximum.
+        """
+        kept = self.ttl if ttl is None else min(ttl, self.ttl)
+        entry = ResultSet(self.identifier(key), number_of_records, kept, self._clock() + kept)
         with self._lock:
             self._entries[entry.identifier] = entry
             self._entries.move_to_end(entry.identifier)

@@ -80,7 +80,7 @@ class SRUService:
             result_set = self._result_sets.get(key)
             if result_set is None:
                 total = 0 if matches_nothing else self._count(session, catalog_plan, school)
-                result_set = self._result_sets.create(key, total)
+                result_set = self._result_sets.create(key, total, request.result_set_ttl)
             total = result_set.number_of_records
             if request.start_record > max(total, 1):
                 raise diag.FirstRecordOutOfRange(None)
@@ -93,8 +93,8 @@ class SRUService:
             number_of_records=total,
             records=records,
             next_record_position=last + 1 if records and last < total else None,
-            result_set_id=result_set.identifier,
-            result_set_ttl=self._result_sets.ttl,
+            result_set_id=result_set.identifier if result_set.ttl else None,
+            result_set_ttl=result_set.ttl,
             facets=facets,
             diagnostics=notes,
         )

@@ -219,3 +219,11 @@ def test_facets_of_large_results_are_a_non_fatal_diagnostic(
     assert len(root.findall(f"{SRU2}records/{SRU2}record")) == 10
     assert root.find(f"{SRU2}facetedResults") is None
     assert diagnostic(root) == ("info:srw/diagnostic/1/60", "5")
+
+
+def test_result_set_ttl_from_the_client(client: FlaskClient) -> None:
+    kept = search(client, "dc.title = физика", resultSetTTL="60")
+    assert kept.findtext(f"{SRW}resultSetIdleTime") == "60"
+    assert kept.findtext(f"{SRW}resultSetId")
+    dropped = search(client, "dc.title = математика", resultSetTTL="0")
+    assert dropped.find(f"{SRW}resultSetId") is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kitapbridge.cql import Modifier, SearchClause, SortKey
 from kitapbridge.sru_server.diagnostics import SRUDiagnostic
@@ -209,3 +211,36 @@ def test_repeated_parameter_is_an_unsupported_value() -> None:
     with pytest.raises(SRUDiagnostic) as raised:
         parse_request({"query": ["a", "b"]}, maximum_records_cap=10, maximum_terms_cap=10)
     assert (raised.value.number, raised.value.details) == (6, "query")
+
+
+parameter_names = st.sampled_from(
+    [
+        "version",
+        "operation",
+        "query",
+        "startRecord",
+        "maximumRecords",
+        "recordSchema",
+        "recordPacking",
+        "recordXMLEscaping",
+        "sortKeys",
+        "scanClause",
+        "maximumTerms",
+        "responsePosition",
+        "facetLimit",
+        "resultSetTTL",
+        "x-extra",
+        "bogus",
+    ]
+)
+
+
+@given(st.dictionaries(parameter_names, st.lists(st.text(max_size=30), min_size=1, max_size=2)))
+def test_any_parameters_parse_or_give_a_diagnostic(parameters: dict[str, list[str]]) -> None:
+    negotiation = negotiate(parameters)
+    try:
+        parsed = parse_request(parameters, maximum_records_cap=100, maximum_terms_cap=50)
+    except SRUDiagnostic as raised:
+        assert raised.uri.startswith("info:srw/diagnostic/1/")
+        return
+    assert parsed.version is negotiation.version

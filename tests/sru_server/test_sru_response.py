@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from conftest import assert_golden
 from lxml import etree
@@ -193,3 +195,18 @@ def test_fatal_diagnostic_responses(
     document = serialize(response)
     validate(document, negotiation.version.value, sru2_schema)
     assert_golden(f"diagnostic-{name}", document)
+
+
+def test_a_record_the_crosswalk_cannot_render_becomes_surrogate_67(abai: Record) -> None:
+    def broken(record: Record) -> etree._Element:
+        raise ValueError("no 245")
+
+    parsed = search("1.2", query="a")
+    parsed = replace(parsed, schema=replace(parsed.schema, render=broken))
+    result = SearchResult(number_of_records=1, records=(RetrievedRecord(1, "7", abai),))
+    root = etree.fromstring(serialize(search_retrieve_response(parsed, result)))
+    record = root.find("{*}records/{*}record")
+    assert record is not None
+    assert record.findtext("{*}recordSchema") == "info:srw/schema/1/diagnostics-v1.1"
+    assert record.findtext(".//{*}uri") == "info:srw/diagnostic/1/67"
+    assert record.findtext("{*}recordPosition") == "1"
