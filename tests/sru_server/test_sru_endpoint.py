@@ -74,6 +74,7 @@ def test_bare_base_url_is_an_sru_2_explain(client: FlaskClient) -> None:
     [
         ("dc.title = қазақ", 2),
         ("dc.title = ҚАЗАҚ", 2),
+        ("dc.title = qazaq", 2),
         ('dc.creator = "Смағұлов"', 3),
         ("dc.title = физика", 2),
         ('dc.title = "English grammar"', 1),
