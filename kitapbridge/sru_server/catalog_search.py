@@ -9,6 +9,7 @@ becomes an SRU diagnostic here, before any SQL runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,7 +24,10 @@ from kitapbridge.cql import (
     term_pieces,
 )
 from kitapbridge.sru_server import diagnostics as diag
-from kitapbridge.sru_server.indexes import SCHOOL_FIELD
+from kitapbridge.sru_server.indexes import RESULT_SET_FIELD, SCHOOL_FIELD
+
+ResultSetQueries = Callable[[str], catalog.Query]
+"""Result set id → the catalog query that produced it (raises diagnostic 51 when gone)."""
 
 _WORD_RELATIONS = {
     "=": catalog.Relation.ALL,
@@ -51,11 +55,14 @@ class CatalogPlan:
     """The holding school the query itself asks for (``kz.school = …`` as a conjunct)."""
 
 
-def plan(query: Query) -> CatalogPlan:
-    """Translate a checked query; raises :class:`SRUDiagnostic` for what cannot be run."""
+def plan(query: Query, result_sets: ResultSetQueries | None = None) -> CatalogPlan:
+    """Translate a checked query; raises :class:`SRUDiagnostic` for what cannot be run.
+
+    ``result_sets`` resolves ``cql.resultSetId`` clauses; without it they are diagnostic 51.
+    """
     root, school = _lift_school(query.root)
     return CatalogPlan(
-        query=_node(root) if root is not None else catalog.MatchAll(),
+        query=_node(root, result_sets) if root is not None else catalog.MatchAll(),
         sort=_sort(query),
         school=school,
     )
@@ -86,13 +93,24 @@ def _all() -> SearchClause:
     return SearchClause("all", "=", "1")
 
 
-def _node(node: QueryNode) -> catalog.Query:
+def _node(node: QueryNode, result_sets: ResultSetQueries | None) -> catalog.Query:
     if isinstance(node, SearchClause):
+        if node.index == RESULT_SET_FIELD:
+            return _result_set(node, result_sets)
         return _clause(node)
     if node.operator is BooleanOperator.PROX:
         raise diag.ProximityNotSupported(None)
     operator = catalog.BooleanOperator(node.operator.value)
-    return catalog.BooleanClause(operator, _node(node.left), _node(node.right))
+    left, right = _node(node.left, result_sets), _node(node.right, result_sets)
+    return catalog.BooleanClause(operator, left, right)
+
+
+def _result_set(clause: SearchClause, result_sets: ResultSetQueries | None) -> catalog.Query:
+    if clause.canonical_relation not in {"=", "=="}:
+        raise diag.UnsupportedIndexRelation(f"cql.resultSetId {clause.relation}")
+    if result_sets is None:
+        raise diag.ResultSetDoesNotExist(clause.term)
+    return result_sets(clause.term)
 
 
 def _clause(clause: SearchClause) -> catalog.Query:

@@ -109,6 +109,9 @@ def _index(
 
 WORDS, CODE, ORDERED = IndexKind.WORDS, IndexKind.CODE, IndexKind.ORDERED
 
+RESULT_SET_FIELD = "result_set"
+"""Not a term index: ``cql.resultSetId = id`` stands for the query of that result set."""
+
 SCHOOL_FIELD = "school"
 """Not a term index: the catalog restricts a search to one school's records instead, so
 a school clause is honoured as a conjunct of the whole query (``… and kz.school = X``)."""
@@ -120,6 +123,7 @@ INDEXES: tuple[IndexDefinition, ...] = (
     _index(CQL, "anyIndexes", "any", "any word in the record"),
     _index(CQL, "keywords", "any", "any word in the record"),
     _index(CQL, "allRecords", "all", "every record", IndexKind.ALL_RECORDS),
+    _index(CQL, "resultSetId", RESULT_SET_FIELD, "records of an earlier result set", CODE),
     _index(DC, "title", "title", "title", scan=True, sort=True),
     _index(DC, "creator", "creator", "author", scan=True, sort=True),
     _index(DC, "author", "creator", "author", scan=True, sort=True),

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kitapbridge.catalog.query import Cursor
+from kitapbridge.catalog.query import Cursor, Query
 
 DEFAULT_CAPACITY = 10_000
 """Result sets kept at most; the least recently used are dropped first."""
@@ -33,6 +33,10 @@ class ResultSet:
     ttl: int
     """Seconds of idleness after which the result set is forgotten."""
     expires_at: float
+    query: Query | None = None
+    """The catalog query behind it, for ``cql.resultSetId`` references."""
+    school: str | None = None
+    """The school filter it ran with."""
     cursors: dict[int, Cursor] = field(default_factory=dict)
     """Position p → cursor after record p (the next page starts at p + 1)."""
 
@@ -59,7 +63,10 @@ class ResultSetStore:
 
     def get(self, key: str) -> ResultSet | None:
         """The live result set for this key, its idle time restarted; None if absent/expired."""
-        identifier = self.identifier(key)
+        return self.find(self.identifier(key))
+
+    def find(self, identifier: str) -> ResultSet | None:
+        """The live result set with this id, its idle time restarted; None if absent/expired."""
         now = self._clock()
         with self._lock:
             entry = self._entries.get(identifier)
@@ -72,13 +79,23 @@ class ResultSetStore:
             self._entries.move_to_end(identifier)
             return entry
 
-    def create(self, key: str, number_of_records: int, ttl: int | None = None) -> ResultSet:
+    def create(
+        self,
+        key: str,
+        number_of_records: int,
+        ttl: int | None = None,
+        *,
+        query: Query | None = None,
+        school: str | None = None,
+    ) -> ResultSet:
         """A new result set for this key (replacing any previous one).
 
         ``ttl`` is the client's ``resultSetTTL``, honoured up to the configured maximum.
         """
         kept = self.ttl if ttl is None else min(ttl, self.ttl)
-        entry = ResultSet(self.identifier(key), number_of_records, kept, self._clock() + kept)
+        entry = ResultSet(
+            self.identifier(key), number_of_records, kept, self._clock() + kept, query, school
+        )
         with self._lock:
             self._entries[entry.identifier] = entry
             self._entries.move_to_end(entry.identifier)

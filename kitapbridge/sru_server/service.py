@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from kitapbridge.catalog import query as catalog_query_model
 from kitapbridge.catalog import search as catalog_search
 from kitapbridge.catalog.query import EmptyTermError, QueryError, UnsupportedMaskingError
 from kitapbridge.catalog.records import StoredRecordError, marc_of
@@ -69,7 +70,9 @@ class SRUService:
 
     def search(self, request: SearchRetrieveRequest, database: Database) -> SearchResult:
         """One page of a searchRetrieve, with the cursor of the next page remembered."""
-        catalog_plan = plan(catalog_query(request.query))
+        catalog_plan = plan(
+            catalog_query(request.query), lambda rid: self._result_set_query(rid, database)
+        )
         facet_requests = check_facets(request.facets)
         school, matches_nothing = _school(database, catalog_plan)
         key = f"{school}|{matches_nothing}|{catalog_plan.sort}|{catalog_plan.query}"
@@ -80,7 +83,13 @@ class SRUService:
             result_set = self._result_sets.get(key)
             if result_set is None:
                 total = 0 if matches_nothing else self._count(session, catalog_plan, school)
-                result_set = self._result_sets.create(key, total, request.result_set_ttl)
+                result_set = self._result_sets.create(
+                    key,
+                    total,
+                    request.result_set_ttl,
+                    query=None if matches_nothing else catalog_plan.query,
+                    school=school,
+                )
             total = result_set.number_of_records
             if request.start_record > max(total, 1):
                 raise diag.FirstRecordOutOfRange(None)
@@ -98,6 +107,13 @@ class SRUService:
             facets=facets,
             diagnostics=notes,
         )
+
+    def _result_set_query(self, identifier: str, database: Database) -> catalog_query_model.Query:
+        """The query of a live result set of this database, for ``cql.resultSetId``."""
+        found = self._result_sets.find(identifier)
+        if found is None or found.query is None or found.school != database.school:
+            raise diag.ResultSetDoesNotExist(identifier)
+        return found.query
 
     @staticmethod
     def _facets(

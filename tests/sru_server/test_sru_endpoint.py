@@ -228,3 +228,15 @@ def test_result_set_ttl_from_the_client(client: FlaskClient) -> None:
     assert kept.findtext(f"{SRW}resultSetId")
     dropped = search(client, "dc.title = математика", resultSetTTL="0")
     assert dropped.find(f"{SRW}resultSetId") is None
+
+
+def test_queries_can_refine_an_earlier_result_set(client: FlaskClient) -> None:
+    first = search(client, 'dc.creator = "Смағұлов"', maximumRecords="0")
+    identifier = first.findtext(f"{SRW}resultSetId")
+    assert first.findtext(f"{SRW}numberOfRecords") == "3" and identifier
+    assert count(client, f'cql.resultSetId = "{identifier}" and dc.date > 2021') == 2
+    assert count(client, f'cql.resultSetId = "{identifier}" not dc.title = қазақ') == 1
+    gone = search(client, 'cql.resultSetId = "0123456789abcdef0123"')
+    assert diagnostic(gone) == ("info:srw/diagnostic/1/51", "0123456789abcdef0123")
+    elsewhere = search(client, f'cql.resultSetId = "{identifier}"', f"/sru/{ASTANA}")
+    assert diagnostic(elsewhere) == ("info:srw/diagnostic/1/51", identifier)
