@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sruthi
@@ -14,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from sru_catalog import ASTANA, load_catalog
 from werkzeug.serving import make_server
 
+from benchmarks.zebra_peer import free_port, wait_for_port
 from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.sru_server.blueprint import EXTENSION_KEY
@@ -122,3 +126,30 @@ def test_sruthi_reads_explain(sru_url: str) -> None:
     }
     assert {"cql", "dc", "bath", "rec", "kz"} <= set(explain.index)
     assert explain.config["maximumRecords"] == 100
+
+
+def test_serve_command_answers_sru(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'served.db'}"
+    engine = make_engine(database_url)
+    migrate(engine)
+    load_catalog(sessionmaker(engine, expire_on_commit=False))
+    engine.dispose()
+    port = free_port()
+    command = [sys.executable, "-m", "kitapbridge", "--database-url", database_url]
+    with subprocess.Popen(
+        [*command, "serve", "--port", str(port)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    ) as server:
+        try:
+            wait_for_port(port)
+            assert server.stdout is not None
+            assert server.stdout.readline().decode() == (
+                f"SRU: http://127.0.0.1:{port}/sru  "
+                f"(one school: http://127.0.0.1:{port}/sru/<ISIL>)\n"
+            )
+            kazakh = sruthi.searchretrieve(f"http://127.0.0.1:{port}/sru", query="dc.title = қазақ")
+            assert kazakh.count == 2
+        finally:
+            server.terminate()
