@@ -22,5 +22,8 @@ standard leaves a choice, and where we differ from Zebra/YAZ on purpose:
 - only what the term index can evaluate is accepted: right truncation of a word
   (``физ*``); ``?``, left or inner masks → 28; ``^`` → 31; ``respectCase`` → 20;
   ``prox`` → 39; more than one sort key → 84; never a silent zero-hit answer;
-- ``scan`` is served by the union database only (its counts are union-wide).
+- ``scan`` is served by the union database only (its counts are union-wide);
+- result sets live in the process (``result_sets``): ``resultSetId``/``resultSetTTL``
+  and ``cql.resultSetId = id`` work within one worker, and a miss elsewhere only
+  costs the slower first page.
 """
