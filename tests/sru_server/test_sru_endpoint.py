@@ -240,3 +240,25 @@ def test_queries_can_refine_an_earlier_result_set(client: FlaskClient) -> None:
     assert diagnostic(gone) == ("info:srw/diagnostic/1/51", "0123456789abcdef0123")
     elsewhere = search(client, f'cql.resultSetId = "{identifier}"', f"/sru/{ASTANA}")
     assert diagnostic(elsewhere) == ("info:srw/diagnostic/1/51", identifier)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"query": 'dc.title any "қазақ физика"', "recordSchema": "mods", "maximumRecords": "3"},
+        {"query": "cql.allRecords = 1", "recordSchema": "dc", "recordXMLEscaping": "string"},
+        {"query": "dc.title = физика", "sortKeys": "dc.date,,0"},
+        {"scanClause": "dc.creator = иван", "maximumTerms": "3"},
+        {"query": "dc.title = физика", "startRecord": "99"},
+        {"query": "dc.title ="},
+        {"version": "9.9"},
+    ],
+)
+def test_live_sru_2_0_responses_are_schema_valid(
+    client: FlaskClient, sru2_schema: etree.XMLSchema, params: dict[str, str]
+) -> None:
+    response = client.get("/sru", query_string=params)
+    assert response.content_type == "application/sru+xml; charset=utf-8"
+    root = etree.fromstring(response.data)
+    assert sru2_schema.validate(root), sru2_schema.error_log
