@@ -338,7 +338,8 @@ _MISSING_VALUE_ACTIONS = {
 def parse_sort_keys(text: str) -> tuple[SortKey, ...]:
     """SRU 1.1 / 2.0 ``sortKeys``: space-separated ``path,schema,ascending,caseSensitive,missing``.
 
-    The path names an index (``dc.title``); an empty schema means the record schema.
+    The path names an index (``dc.title``, or a bare Dublin Core element as Zebra's
+    clients send it: ``Title``); an empty schema means the record schema.
     """
     keys: list[SortKey] = []
     for key_text in text.split():
@@ -354,7 +355,9 @@ def parse_sort_keys(text: str) -> tuple[SortKey, ...]:
             modifiers.append(Modifier("sort.missingValue", "=", missing))
         if ascending not in {"", "0", "1"} or case_sensitive not in {"", "0", "1"}:
             raise diag.UnsupportedParameterValue("sortKeys")
-        keys.append(SortKey(index=path, modifiers=tuple(modifiers)))
+        # A bare path (Zebra's ``Title``) names a Dublin Core element, not a cql index.
+        index = path if "." in path else f"dc.{path.lower()}"
+        keys.append(SortKey(index=index, modifiers=tuple(modifiers)))
     if not keys:
         raise diag.UnsupportedParameterValue("sortKeys")
     return tuple(keys)

@@ -127,7 +127,7 @@ def test_sort_keys_of_sru_1_1() -> None:
             ),
         ),
     )
-    assert parse_sort_keys("Title") == (SortKey("Title", (Modifier("sort.ascending"),)),)
+    assert parse_sort_keys("Title") == (SortKey("dc.title", (Modifier("sort.ascending"),)),)
 
 
 def test_scan_request() -> None:
