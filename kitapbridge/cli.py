@@ -179,3 +179,15 @@ def convert(
         click.echo(f"error: {unreadable.path}: {unreadable.error}", err=True)
     if report.unreadable_files:
         raise SystemExit(2)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@pass_settings
+def serve(settings: Settings, host: str, port: int) -> None:
+    """HTTP: SRU at /sru and /sru/<ISIL> (development server; run gunicorn in production)."""
+    from kitapbridge.web.app import create_app
+
+    click.echo(f"SRU: http://{host}:{port}/sru  (one school: http://{host}:{port}/sru/<ISIL>)")
+    create_app(settings).run(host=host, port=port, threaded=True)

@@ -16,8 +16,12 @@ SETTINGS_KEY = "kitapbridge.settings"
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for ``settings`` (loaded from the environment when omitted)."""
+    from kitapbridge.sru_server import blueprint as sru
+
     app = Flask("kitapbridge")
-    app.extensions[SETTINGS_KEY] = settings or Settings.load()
+    settings = settings or Settings.load()
+    app.extensions[SETTINGS_KEY] = settings
+    sru.init_app(app, settings)
     return app
 
 
