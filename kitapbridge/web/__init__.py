@@ -1,1 +1,3 @@
 """The Flask application: staff console and JSON API."""
+
+from kitapbridge.web.app import create_app as create_app
