@@ -24,7 +24,7 @@ from kitapbridge.dedup.normalize import (
     year_from_008,
     year_is_uncertain,
 )
-from kitapbridge.text import repair_homoglyphs, skeleton, skeleton_words, strip_nonfiling
+from kitapbridge.text import skeleton, skeleton_words, strip_nonfiling
 
 _ELECTRONIC_GMD = re.compile(r"electronic|электрон|электрондық|online", re.I)
 _LANGUAGE_CODE = re.compile(r"^[a-z]{3}$")
@@ -74,9 +74,13 @@ class MatchRecord:
     identifiers: frozenset[str]
     encoding_level: str
     school: str = ""
+    local_id: str = ""
+    """The record's id in its school's system; with ``school`` it names the source record."""
 
 
-def match_record(record_id: int, record: pymarc.Record, school: str = "") -> MatchRecord:
+def match_record(
+    record_id: int, record: pymarc.Record, school: str = "", local_id: str = ""
+) -> MatchRecord:
     """Read a (decoded, NFC, MARC21) record into a ``MatchRecord``."""
     title_field = record.get("245")
     title = subtitle = responsibility = ""
@@ -89,7 +93,7 @@ def match_record(record_id: int, record: pymarc.Record, school: str = "") -> Mat
         parts.update(part_designation(v) for v in title_field.get_subfields("n", "p"))
     for field in record.get_fields("773"):
         parts.update(part_designation(v) for v in field.get_subfields("g"))
-    title_key = skeleton(repair_homoglyphs(title))
+    title_key = skeleton(title)
     author, initials = _main_author(record)
     extent = " ".join(v for f in record.get_fields("300") for v in f.get_subfields("a"))
     series, series_number = _series(record)
@@ -98,10 +102,10 @@ def match_record(record_id: int, record: pymarc.Record, school: str = "") -> Mat
     return MatchRecord(
         record_id=record_id,
         title=title_key,
-        subtitle=skeleton(repair_homoglyphs(subtitle)),
-        title_words=tuple(skeleton_words(repair_homoglyphs(title + " " + subtitle))),
+        subtitle=skeleton(subtitle),
+        title_words=tuple(skeleton_words(title + " " + subtitle)),
         parts=frozenset(p for p in parts if p),
-        responsibility=skeleton(repair_homoglyphs(responsibility)),
+        responsibility=skeleton(responsibility),
         author=author,
         author_initials=initials,
         names=_names(record),
@@ -121,6 +125,7 @@ def match_record(record_id: int, record: pymarc.Record, school: str = "") -> Mat
         identifiers=other_identifiers(record),
         encoding_level=leader[17:18],
         school=school,
+        local_id=local_id,
     )
 
 
@@ -133,7 +138,7 @@ def _main_author(record: pymarc.Record) -> tuple[str, str]:
     names = names or _subfields(record, "111", "a")
     if not names:
         return "", ""
-    name = repair_homoglyphs(names[0])
+    name = names[0]
     surname, _, forenames = name.partition(",")
     initials = "".join(w[0] for w in skeleton_words(forenames))
     return skeleton(surname), initials
@@ -142,7 +147,7 @@ def _main_author(record: pymarc.Record) -> tuple[str, str]:
 def _names(record: pymarc.Record) -> frozenset[str]:
     names = _subfields(record, "100", "a") + _subfields(record, "700", "a")
     names += _subfields(record, "110", "a") + _subfields(record, "710", "a")
-    surnames = (skeleton(repair_homoglyphs(name.partition(",")[0])) for name in names)
+    surnames = (skeleton(name.partition(",")[0]) for name in names)
     return frozenset(s for s in surnames if s)
 
 

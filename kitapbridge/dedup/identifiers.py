@@ -69,7 +69,8 @@ def other_identifiers(record: pymarc.Record) -> frozenset[str]:
     """Control numbers that name one manifestation across catalogues, as ``scheme:number``.
 
     LCCN (010 ``$a``), national bibliography numbers (015/016/017 with their source),
-    typed 024 numbers (ind1 0–4: ISRC, UPC, ISMN, EAN, SICI), and 035 numbers with a
+    typed 024 numbers (ind1 0–4: ISRC, UPC, ISMN, EAN, SICI), publisher numbers (028
+    ``$b`` + ``$a``), and 035 numbers with a
     system prefix: ``(OCoLC)`` numbers lose their ``ocm``/``ocn`` prefixes and leading
     zeros so that all forms of one OCLC number agree.
     """
@@ -85,6 +86,11 @@ def other_identifiers(record: pymarc.Record) -> frozenset[str]:
             found.update(
                 f"024{field.indicator1}:{v.replace(' ', '')}" for v in field.get_subfields("a")
             )
+    for field in record.get_fields("028"):
+        # Publisher numbers: label code ($b) + number ($a), punctuation and case ignored.
+        number = re.sub(r"[\W_]+", "", "".join(field.get_subfields("b", "a"))).upper()
+        if number:
+            found.add("028:" + number)
     for field in record.get_fields("035"):
         found.update(filter(None, (_system_number(v) for v in field.get_subfields("a"))))
     return frozenset(found)

@@ -101,6 +101,12 @@ def compare(a: MatchRecord, b: MatchRecord, policy: MatchPolicy = DEFAULT_POLICY
     ]
     vetoes = tuple(_vetoes(a, b, scores[0]))
     score = min(1.0, sum(s.points for s in scores))
+    if a.school and a.school == b.school and a.local_id != b.local_id:
+        # One school's catalogue holding two records for one edition is usually a
+        # copy-level split by the school; staff decide (dedup.md §4, same-school).
+        same_school = FeatureScore("school", 0.0, f"two records of one school ({a.school})")
+        scores.append(same_school)
+        score = min(score, policy.match_threshold - 0.01)
     if vetoes:
         decision = (
             MatchDecision.REVIEW if score >= policy.match_threshold else MatchDecision.NO_MATCH
@@ -121,7 +127,9 @@ def title_distance(a: MatchRecord, b: MatchRecord) -> float:
 
 def _title(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     full_a, full_b = a.title + a.subtitle, b.title + b.subtitle
-    if full_a == full_b and full_a:
+    if not full_a or not full_b:
+        return FeatureScore("title", 0.0, "no title to compare")
+    if full_a == full_b:
         return FeatureScore("title", 0.6, "title and subtitle equal")
     typos_only = _differ_by_typos(a.title_words, b.title_words)
     distance = Levenshtein.normalized_distance(full_a, full_b)
