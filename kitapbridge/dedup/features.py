@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pymarc
 
@@ -93,7 +94,8 @@ def match_record(
         parts.update(part_designation(v) for v in title_field.get_subfields("n", "p"))
     for field in record.get_fields("773"):
         parts.update(part_designation(v) for v in field.get_subfields("g"))
-    title_key = skeleton(title)
+    title_words = skeleton_words(title)
+    subtitle_words = skeleton_words(subtitle)
     author, initials = _main_author(record)
     extent = " ".join(v for f in record.get_fields("300") for v in f.get_subfields("a"))
     series, series_number = _series(record)
@@ -101,9 +103,9 @@ def match_record(
     leader = str(record.leader)
     return MatchRecord(
         record_id=record_id,
-        title=title_key,
-        subtitle=skeleton(subtitle),
-        title_words=tuple(skeleton_words(title + " " + subtitle)),
+        title="".join(title_words),
+        subtitle="".join(subtitle_words),
+        title_words=(*title_words, *subtitle_words),
         parts=frozenset(p for p in parts if p),
         responsibility=skeleton(responsibility),
         author=author,
@@ -129,6 +131,18 @@ def match_record(
     )
 
 
+@lru_cache(maxsize=65_536)
+def name_skeleton(name: str) -> str:
+    """``skeleton`` memoised: names and publishers repeat across a catalogue thousands of times."""
+    return skeleton(name)
+
+
+@lru_cache(maxsize=65_536)
+def name_skeleton_words(name: str) -> tuple[str, ...]:
+    """``skeleton_words`` memoised, for forenames."""
+    return tuple(skeleton_words(name))
+
+
 def _subfields(record: pymarc.Record, tag: str, codes: str) -> list[str]:
     return [v for f in record.get_fields(tag) for v in f.get_subfields(*codes)]
 
@@ -140,14 +154,14 @@ def _main_author(record: pymarc.Record) -> tuple[str, str]:
         return "", ""
     name = names[0]
     surname, _, forenames = name.partition(",")
-    initials = "".join(w[0] for w in skeleton_words(forenames))
-    return skeleton(surname), initials
+    initials = "".join(w[0] for w in name_skeleton_words(forenames))
+    return name_skeleton(surname), initials
 
 
 def _names(record: pymarc.Record) -> frozenset[str]:
     names = _subfields(record, "100", "a") + _subfields(record, "700", "a")
     names += _subfields(record, "110", "a") + _subfields(record, "710", "a")
-    surnames = (skeleton(name.partition(",")[0]) for name in names)
+    surnames = (name_skeleton(name.partition(",")[0]) for name in names)
     return frozenset(s for s in surnames if s)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pymarc
 from stdnum import isbn as stdnum_isbn
@@ -41,6 +42,7 @@ def clean_isbn(text: str) -> str | None:
     return re.sub(r"[^\dX]", "", match.group(0))
 
 
+@lru_cache(maxsize=65_536)
 def isbn13(text: str) -> str | None:
     """The compact ISBN-13 of a checksum-valid ISBN-10 or -13 in ``text``, else None."""
     digits = clean_isbn(text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from kitapbridge.text import fold, skeleton, skeleton_words
 
@@ -170,6 +171,7 @@ def pages_compatible(a: int, b: int) -> bool:
     return difference <= 10 or difference <= 0.1 * max(a, b)
 
 
+@lru_cache(maxsize=16_384)
 def parse_edition(statement: str) -> Edition:
     """Read a 250 / RUSMARC 205 edition statement (see ``Edition``)."""
     folded = fold(statement)
@@ -217,6 +219,7 @@ def editions_conflict(a: Edition, b: Edition) -> bool:
     return a.words != b.words or a.flags != b.flags
 
 
+@lru_cache(maxsize=65_536)
 def publisher_key(name: str) -> str:
     """A publisher name without quotes, legal forms and generic words, as skeleton words.
 

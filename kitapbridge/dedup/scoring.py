@@ -89,8 +89,14 @@ class MatchEvidence:
 
 def compare(a: MatchRecord, b: MatchRecord, policy: MatchPolicy = DEFAULT_POLICY) -> MatchEvidence:
     """Score a pair and decide; symmetric in ``a`` and ``b``."""
+    title = _title(a, b)
+    if title.points < 0 and not (a.isbns & b.isbns or a.identifiers & b.identifiers):
+        # Different titles and no shared number: nothing else can lift this pair to
+        # review (every other feature together adds less than the title takes), so
+        # most blocked pairs stop here.
+        return MatchEvidence(MatchDecision.NO_MATCH, title.points, (title,), (Veto.TITLE,))
     scores = [
-        _title(a, b),
+        title,
         _author(a, b),
         _responsibility(a, b),
         _identifiers(a, b),
