@@ -116,7 +116,7 @@ def match_record(
         pages=page_count(extent),
         volumes=volume_count(extent),
         edition=parse_edition(" ".join(_subfields(record, "250", "ab"))),
-        publisher=publisher_key(" ".join(_publishers(record))),
+        publisher=" ".join(publisher_key(name) for name in _publishers(record)).strip(),
         country=_country(record),
         series=series,
         series_number=series_number,
@@ -194,12 +194,17 @@ def _publication_year(record: pymarc.Record) -> int | None:
 
 
 def _publishers(record: pymarc.Record) -> list[str]:
+    """Every publisher named (260 $b, else 264 $b of a publication statement).
+
+    All of them, not the first: co-publishers and distributors are listed in any order
+    ("Hall & McCreary; F. A. Owen" in one record, "F. A. Owen" in another).
+    """
     values = _subfields(record, "260", "b")
     if not values:
         values = [
             v for f in record.get_fields("264") if f.indicator2 == "1" for v in f.get_subfields("b")
         ]
-    return values[:1]
+    return values
 
 
 def _series(record: pymarc.Record) -> tuple[str, str]:
