@@ -7,7 +7,9 @@ installed here and nowhere else.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -47,3 +49,56 @@ def main(
     settings = Settings.load(config_file=config_file)
     overrides = {"database_url": database_url, "redis_url": redis_url}
     ctx.obj = Settings(**{**settings.__dict__, **{k: v for k, v in overrides.items() if v}})
+
+
+@main.command("init-db")
+@pass_settings
+def init_db(settings: Settings) -> None:
+    """Create the store, or migrate it to the current schema."""
+    from kitapbridge.catalog.store import make_engine, migrate
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    engine.dispose()
+    click.echo(f"store ready: {engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command("export")
+@click.option(
+    "-o", "--output", required=True, type=click.File("wb"), help="Output file (- for stdout)."
+)
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["marcxml", "iso2709", "jsonl"]),
+    default="marcxml",
+    show_default=True,
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+    help="Only records changed at or after this date (ISO 8601, UTC when no offset).",
+)
+@click.option("--school", help="Only this school's records (ISIL).")
+@pass_settings
+def export(
+    settings: Settings,
+    output: BinaryIO,
+    export_format: str,
+    since: datetime | None,
+    school: str | None,
+) -> None:
+    """Export the union catalog's records."""
+    from kitapbridge.catalog.export import ExportFormat, stored_records, write_records
+    from kitapbridge.catalog.store import close_store, open_store
+
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    sessions = open_store(settings)
+    try:
+        with sessions() as session:
+            records = stored_records(session, since=since, school=school)
+            written = write_records(records, output, ExportFormat(export_format))
+    finally:
+        close_store(sessions)
+    click.echo(f"{written} records exported", err=True)

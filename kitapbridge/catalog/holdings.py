@@ -1,0 +1,107 @@
+"""A school's copies follow its records: written with the record, looked up by barcode.
+
+When a record is added, changed or restored, its holdings are replaced by the
+ones in the export. A barcode is unique per school (a partial unique index,
+``barcode IS NOT NULL``); when an export moves a barcode to another record, the
+upsert moves the copy rather than failing. Holdings of a deleted record stay
+attached to it, so they come back if the record does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+from sqlalchemy import Table, delete, select
+from sqlalchemy.orm import Session
+
+from kitapbridge.catalog import bulk
+from kitapbridge.catalog.models import Holding, StoredRecord
+
+if TYPE_CHECKING:
+    from kitapbridge.catalog.prepare import PreparedRecord
+
+HOLDINGS = cast(Table, Holding.__table__)
+_UPDATED_ON_MOVE = (
+    "record_id",
+    "inventory_number",
+    "call_number",
+    "shelf_location",
+    "sigla",
+    "status",
+    "price",
+    "currency",
+    "note",
+)
+
+
+def replace_holdings(
+    session: Session,
+    school_id: int,
+    written: Sequence[PreparedRecord],
+    record_ids: dict[str, int],
+    replaced_ids: Sequence[int],
+) -> list[str]:
+    """Replace the copies of the written records; returns warnings for the run report."""
+    for part in bulk.chunks(replaced_ids):
+        session.execute(delete(HOLDINGS).where(HOLDINGS.c.record_id.in_(part)))
+    rows: list[dict[str, object]] = []
+    by_barcode: dict[str, int] = {}
+    warnings: list[str] = []
+    for record in written:
+        for holding in record.source.holdings:
+            barcode = holding.barcode.strip() if holding.barcode else None
+            if barcode and barcode in by_barcode:
+                earlier = rows[by_barcode[barcode]]
+                warnings.append(
+                    f"barcode {barcode!r} on record {record.local_id!r} also on record "
+                    f"id {earlier['record_id']}; the later copy is kept"
+                )
+                rows[by_barcode[barcode]] = {}
+            if barcode:
+                by_barcode[barcode] = len(rows)
+            rows.append(
+                {
+                    "record_id": record_ids[record.local_id],
+                    "school_id": school_id,
+                    "barcode": barcode or None,
+                    "inventory_number": holding.inventory_number,
+                    "call_number": holding.call_number,
+                    "shelf_location": holding.shelf_location,
+                    "sigla": holding.sigla,
+                    "status": str(holding.status),
+                    "price": holding.price,
+                    "currency": holding.currency,
+                    "note": holding.note,
+                }
+            )
+    rows = [row for row in rows if row]
+    if rows:
+        bulk.upsert(
+            session,
+            HOLDINGS,
+            rows,
+            conflict=("school_id", "barcode"),
+            conflict_where=HOLDINGS.c.barcode.is_not(None),
+            update=_UPDATED_ON_MOVE,
+        )
+    return warnings
+
+
+def find_holding(session: Session, school_id: int, barcode: str) -> Holding | None:
+    """The copy with this barcode at this school (the RFID station's lookup)."""
+    return session.scalars(
+        select(Holding).where(Holding.school_id == school_id, Holding.barcode == barcode)
+    ).one_or_none()
+
+
+def holdings_of(session: Session, record_id: int) -> list[Holding]:
+    """A record's copies, in barcode order."""
+    statement = select(Holding).where(Holding.record_id == record_id).order_by(Holding.barcode)
+    return list(session.scalars(statement))
+
+
+def live_record_of(session: Session, holding: Holding) -> StoredRecord | None:
+    """The record a copy belongs to, unless that record has been deleted."""
+    record = session.get(StoredRecord, holding.record_id)
+    return None if record is None or record.deleted else record

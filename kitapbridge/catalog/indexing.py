@@ -1,0 +1,226 @@
+"""What a MARC21 record contributes to the term index, and its sort keys.
+
+Words go through ``kitapbridge.text.skeleton_words``, so Kazakh Cyrillic, 2021
+Kazakh Latin and older Latin spellings, any case and homoglyph-polluted words
+all meet: «Қазақ» is indexed as ``kazak`` and found by "qazaq", "ҚАЗАҚ" or
+"kazak". Queries are folded by the same function (``catalog.search``).
+
+Classification notations (UDC 080, BBK 084) are kept whole, case-folded and
+without spaces, so "821.512.122*" is a prefix search on the notation.
+ISBNs are indexed in both ISBN-10 and ISBN-13 forms, digits only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+import pymarc
+from stdnum import isbn as stdnum_isbn
+from stdnum import issn as stdnum_issn
+
+from kitapbridge.catalog.models import SearchIndex
+from kitapbridge.text import skeleton_words, strip_nonfiling
+
+MAX_KEY_LENGTH = 200
+"""Terms, phrases and sort keys are cut to the column width; longer titles still match by word."""
+
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_WORD_CACHE_LIMIT = 200_000
+
+# (tags, subfield codes) per index. Subject and name headings take their
+# descriptive subfields; $0/$2/$4/$9 (authority links, source, relator, local) are not words.
+_WORD_FIELDS: dict[SearchIndex, tuple[tuple[str, ...], str]] = {
+    SearchIndex.TITLE: (("130", "240", "245", "246", "730", "740"), "abnp"),
+    SearchIndex.CREATOR: (("100", "110", "111", "700", "710", "711"), "abcdq"),
+    SearchIndex.SUBJECT: (
+        ("600", "610", "611", "630", "648", "650", "651", "653", "655"),
+        "abcdtvxyz",
+    ),
+    SearchIndex.PUBLISHER: (("260", "264"), "b"),
+}
+# Tags whose second indicator counts non-filing characters (an article to skip).
+_NONFILING_IND2 = frozenset({"130", "240", "245", "730"})
+
+
+@dataclass
+class RecordIndex:
+    """A record's index entries: unique (index, word) terms and whole-field phrases."""
+
+    terms: set[tuple[int, str]] = field(default_factory=set)
+    phrases: set[tuple[int, str]] = field(default_factory=set)
+    sort_title: str = ""
+    sort_creator: str = ""
+    sort_year: int = 0
+
+
+class WordFolder:
+    """``skeleton_words`` with a per-word memo.
+
+    A national catalog repeats a small vocabulary millions of times; folding each
+    distinct whitespace-separated word once makes indexing several times faster.
+    Folding word by word equals folding the whole text, because ``fold`` turns
+    punctuation into spaces and never joins words.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[str, list[str]] = {}
+
+    def words(self, text: str) -> list[str]:
+        result: list[str] = []
+        memo = self._memo
+        for raw in strip_nonfiling(text).split():
+            folded = memo.get(raw)
+            if folded is None:
+                if len(memo) >= _WORD_CACHE_LIMIT:
+                    memo.clear()
+                folded = memo[raw] = [w[:MAX_KEY_LENGTH] for w in skeleton_words(raw)]
+            result.extend(folded)
+        return result
+
+
+def index_record(record: pymarc.Record, folder: WordFolder | None = None) -> RecordIndex:
+    """The term-index entries and sort keys of one MARC21 record."""
+    folder = folder or WordFolder()
+    entry = RecordIndex()
+    for search_index, (tags, codes) in _WORD_FIELDS.items():
+        for marc_field in record.get_fields(*tags):
+            if marc_field.tag == "264" and marc_field.indicator2 not in {"1", " "}:
+                continue  # 264 ind2 1 = publication; 0/2/3/4 are not the publisher
+            words = folder.words(_field_text(marc_field, codes))
+            if words:
+                entry.terms.update((search_index, word) for word in words)
+                entry.phrases.add((search_index, _phrase(words)))
+    _index_codes(record, entry)
+    entry.sort_title = _sort_title(record, folder)
+    entry.sort_creator = _sort_creator(record, folder)
+    entry.sort_year = publication_year(record)
+    if entry.sort_year:
+        entry.terms.add((SearchIndex.DATE, str(entry.sort_year)))
+    return entry
+
+
+def _index_codes(record: pymarc.Record, entry: RecordIndex) -> None:
+    for value in _subfield_values(record, ("020",), "az"):
+        entry.terms.update((SearchIndex.ISBN, form) for form in isbn_forms(value))
+    for value in _subfield_values(record, ("022",), "ayz"):
+        compact = issn_form(value)
+        if compact:
+            entry.terms.add((SearchIndex.ISSN, compact))
+    control = record.get("001")
+    if control is not None and control.data and control.data.strip():
+        entry.terms.add((SearchIndex.CONTROL_NUMBER, notation_key(control.data)))
+    for value in _subfield_values(record, ("035",), "a"):
+        entry.terms.add((SearchIndex.CONTROL_NUMBER, notation_key(value)))
+    for code in _language_codes(record):
+        entry.terms.add((SearchIndex.LANGUAGE, code))
+    for value in _subfield_values(record, ("080",), "a"):
+        entry.terms.add((SearchIndex.UDC, notation_key(value)))
+    for marc_field in record.get_fields("084"):
+        scheme = (marc_field.get("2") or "").casefold()
+        if "bbk" in scheme or "ббк" in scheme:
+            for value in marc_field.get_subfields("a"):
+                entry.terms.add((SearchIndex.BBK, notation_key(value)))
+    entry.terms.discard((SearchIndex.UDC, ""))
+    entry.terms.discard((SearchIndex.BBK, ""))
+    entry.terms.discard((SearchIndex.CONTROL_NUMBER, ""))
+
+
+def notation_key(value: str) -> str:
+    """A notation or identifier as one comparable key: NFKC, case-folded, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", value).casefold().split())[:MAX_KEY_LENGTH]
+
+
+def isbn_forms(value: str) -> list[str]:
+    """An ISBN as digits, in both its ISBN-13 and (when one exists) ISBN-10 forms."""
+    candidate = stdnum_isbn.compact(value.split("(")[0].strip(), convert=False)
+    if not stdnum_isbn.is_valid(candidate):
+        digits = "".join(ch for ch in candidate if ch.isdigit() or ch in "Xx").upper()
+        return [digits] if digits else []
+    forms = {stdnum_isbn.to_isbn13(candidate)}
+    with suppress(ValueError):  # a 979 ISBN-13 has no ISBN-10 form
+        forms.add(stdnum_isbn.to_isbn10(candidate))
+    return sorted(forms)
+
+
+def issn_form(value: str) -> str:
+    """An ISSN as its eight characters without the hyphen."""
+    return stdnum_issn.compact(value.strip().split(" ")[0]).upper()
+
+
+def publication_year(record: pymarc.Record) -> int:
+    """Date 1 of 008/07-10 when it is a year, else the first year in 260/264 $c."""
+    fixed = _fixed_data(record)
+    if len(fixed) >= 11 and fixed[7:11].isdigit():
+        return int(fixed[7:11])
+    for value in _subfield_values(record, ("264", "260"), "c"):
+        match = _YEAR.search(value)
+        if match:
+            return int(match.group(1))
+    return 0
+
+
+def phrase_key(words: Iterable[str]) -> str:
+    """The skeleton words of a field, space-padded, as stored in ``index_phrases``."""
+    return _phrase(list(words))
+
+
+def _phrase(words: list[str]) -> str:
+    return (" " + " ".join(words) + " ")[:MAX_KEY_LENGTH]
+
+
+def _language_codes(record: pymarc.Record) -> Iterator[str]:
+    fixed = _fixed_data(record)
+    if len(fixed) >= 38:
+        code = fixed[35:38].strip().casefold()
+        if code.isalpha() and len(code) == 3:
+            yield code
+    for value in _subfield_values(record, ("041",), "a"):
+        # Old practice packs several codes into one $a ("kazrus").
+        packed = value.strip().casefold()
+        for start in range(0, len(packed) - 2, 3):
+            if packed[start : start + 3].isalpha():
+                yield packed[start : start + 3]
+
+
+def _fixed_data(record: pymarc.Record) -> str:
+    control = record.get("008")
+    return (control.data or "") if control is not None else ""
+
+
+def _sort_title(record: pymarc.Record, folder: WordFolder) -> str:
+    title = record.get("245")
+    if title is None:
+        return ""
+    text = _field_text(title, "abnp")
+    return " ".join(folder.words(text))[:MAX_KEY_LENGTH]
+
+
+def _sort_creator(record: pymarc.Record, folder: WordFolder) -> str:
+    for marc_field in record.get_fields("100", "110", "111", "700", "710"):
+        words = folder.words(_field_text(marc_field, "a"))
+        if words:
+            return " ".join(words)[:MAX_KEY_LENGTH]
+    return ""
+
+
+def _field_text(marc_field: pymarc.Field, codes: str) -> str:
+    text = " ".join(value for code, value in _subfields(marc_field) if code in codes)
+    if marc_field.tag in _NONFILING_IND2 and marc_field.indicator2.isdigit():
+        text = strip_nonfiling(text, int(marc_field.indicator2))
+    return text
+
+
+def _subfields(marc_field: pymarc.Field) -> Iterator[tuple[str, str]]:
+    for subfield in marc_field.subfields:
+        yield subfield.code, subfield.value
+
+
+def _subfield_values(record: pymarc.Record, tags: tuple[str, ...], codes: str) -> Iterator[str]:
+    for marc_field in record.get_fields(*tags):
+        for code, value in _subfields(marc_field):
+            if code in codes and value.strip():
+                yield value

@@ -1,0 +1,406 @@
+"""Importing a school's converted records: idempotent, incremental and crash-safe.
+
+Usage (what ``kitapbridge import`` and the import job do)::
+
+    with sessions.begin() as session:
+        school = ensure_school(session, "KZ-ALM-0042")
+        run = start_run(session, school, SourceSystem.MARC, started_by="cli", source_name=path)
+    run = ingest(sessions, run.id, converted_pairs, batch_size=settings.import_batch_size)
+
+``ingest`` is the one function in ``catalog/`` that opens and commits its own
+transactions, deliberately: one per batch of ``batch_size`` input records. Each
+transaction holds the records, their holdings, term-index rows, quarantine rows
+*and* the run's counters and ``records_done``. A run killed at any point (even
+``kill -9``) therefore stands exactly at a batch boundary; calling ``ingest``
+again with the same run id and the same input skips ``records_done`` records and
+continues, ending in the same state and the same counts as an uninterrupted run.
+
+Incremental: a record whose content hash is unchanged is only marked seen; a
+changed one is updated and its previous version kept in ``record_versions``; a
+record missing from a *full* export is marked deleted (never erased) by the
+sweep that runs once, in the final transaction of a completed run, and comes back
+(``restored``) when a later export contains it again. A record that fails
+conversion but exists in the store is marked seen, so a converter problem never
+deletes a good stored record.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any, cast
+
+from sqlalchemy import Table, literal, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from kitapbridge.catalog import bulk
+from kitapbridge.catalog.holdings import replace_holdings
+from kitapbridge.catalog.indexing import WordFolder
+from kitapbridge.catalog.models import (
+    ImportRun,
+    QuarantinedRecord,
+    RecordVersion,
+    RunStatus,
+    School,
+    StoredRecord,
+)
+from kitapbridge.catalog.prepare import PreparedRecord, Rejection, prepare_record
+from kitapbridge.connectors.base import SourceRecord, SourceSystem
+from kitapbridge.errors import KitapbridgeError
+from kitapbridge.marc.conversion import Conversion
+
+logger = logging.getLogger(__name__)
+
+RECORDS = cast(Table, StoredRecord.__table__)
+MAX_REPORTED_WARNINGS = 100
+COUNTERS = ("added", "updated", "unchanged", "restored", "deleted", "quarantined")
+
+IncomingRecord = tuple[SourceRecord, Conversion]
+"""What the conversion step hands to the store: the record as read and its MARC21 outcome."""
+
+
+class RunStateError(KitapbridgeError):
+    """An import run that cannot be (re)started: unknown id, or already finished differently."""
+
+
+def start_run(
+    session: Session,
+    school: School,
+    system: SourceSystem,
+    *,
+    started_by: str,
+    source_name: str = "",
+    full: bool = True,
+    records_total: int | None = None,
+) -> ImportRun:
+    """Register a new import run (status ``running``); its id is what a resume refers to."""
+    run = ImportRun(
+        school_id=school.id,
+        system=str(system),
+        source_name=source_name,
+        started_by=started_by,
+        full=full,
+        status=RunStatus.RUNNING,
+        started_at=datetime.now(UTC),
+        records_total=records_total,
+        records_done=0,
+        report={},
+        **dict.fromkeys(COUNTERS, 0),
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def ingest(
+    sessions: sessionmaker[Session],
+    run_id: int,
+    records: Iterable[IncomingRecord],
+    *,
+    batch_size: int,
+    on_batch: Callable[[ImportRun], None] | None = None,
+) -> ImportRun:
+    """Store ``records`` under run ``run_id``, committing once per batch; resume if interrupted.
+
+    Returns the completed run. ``on_batch`` is called after each commit (progress bars,
+    job progress). An exception marks the run ``failed`` and propagates; the run can
+    still be resumed by calling ``ingest`` again.
+    """
+    with sessions.begin() as session:
+        run = _resumable_run(session, run_id)
+        if run.status == RunStatus.COMPLETED:
+            return run
+        done = run.records_done
+    if done:
+        logger.info("run %s: resuming after %d records", run_id, done)
+    folder = WordFolder()
+    try:
+        for batch in _batches(records, skip=done, size=batch_size):
+            with sessions.begin() as session:
+                run = _resumable_run(session, run_id)
+                apply_batch(session, run, batch, folder)
+            if on_batch is not None:
+                on_batch(run)
+        with sessions.begin() as session:
+            run = _resumable_run(session, run_id)
+            finish_run(session, run)
+    except Exception as error:
+        _mark_failed(sessions, run_id, error)
+        raise
+    logger.info("run %s completed: %s", run_id, run.report.get("counts"))
+    return run
+
+
+def apply_batch(
+    session: Session,
+    run: ImportRun,
+    batch: Sequence[tuple[int, SourceRecord, Conversion]],
+    folder: WordFolder,
+) -> None:
+    """Write one batch of ``(position, source, conversion)`` under ``run`` (no commit)."""
+    now = datetime.now(UTC)
+    prepared, rejected = _prepare_batch(batch, folder)
+    existing = _existing(session, run, [p.local_id for p in prepared] + _rejected_ids(rejected))
+    written: list[PreparedRecord] = []
+    replaced_ids: list[int] = []
+    changed_ids: list[int] = []
+    unchanged_ids: list[int] = []
+    counts: Counter[str] = Counter()
+    for record in prepared:
+        old = existing.get(record.local_id)
+        if old is None:
+            counts["added"] += 1
+            written.append(record)
+        elif old.last_seen_run_id == run.id:
+            rejected.append(_duplicate(record))
+        elif old.deleted or old.content_hash != record.content_hash:
+            counts["restored" if old.deleted else "updated"] += 1
+            written.append(record)
+            replaced_ids.append(old.id)
+            if old.content_hash != record.content_hash:
+                changed_ids.append(old.id)
+        else:
+            counts["unchanged"] += 1
+            unchanged_ids.append(old.id)
+    _keep_versions(session, run, changed_ids, now)
+    record_ids = _upsert_records(session, run, written, now)
+    _mark_seen(session, run, unchanged_ids + _seen_rejected(existing, rejected), now)
+    bulk.delete_index_entries(session, replaced_ids)
+    _insert_index(session, written, record_ids)
+    warnings = replace_holdings(session, run.school_id, written, record_ids, replaced_ids)
+    _quarantine(session, run, rejected)
+    counts["quarantined"] += len(rejected)
+    _count(run, counts, len(batch), warnings)
+
+
+def finish_run(session: Session, run: ImportRun) -> None:
+    """Complete the run: the deletion sweep of a full export, final counts, status (no commit)."""
+    now = datetime.now(UTC)
+    if run.full:
+        run.deleted += _sweep_deletions(session, run, now)
+    run.status = RunStatus.COMPLETED
+    run.finished_at = now
+    run.report = {**run.report, "counts": run_counts(run)}
+
+
+def run_counts(run: ImportRun) -> dict[str, int]:
+    """The run's counters as a plain dict (``seen`` = input records consumed)."""
+    return {"seen": run.records_done, **{name: getattr(run, name) for name in COUNTERS}}
+
+
+def _resumable_run(session: Session, run_id: int) -> ImportRun:
+    run = session.get(ImportRun, run_id)
+    if run is None:
+        raise RunStateError(f"no import run {run_id}")
+    return run
+
+
+def _batches(
+    records: Iterable[IncomingRecord], *, skip: int, size: int
+) -> Iterator[list[tuple[int, SourceRecord, Conversion]]]:
+    numbered = islice(
+        ((position, source, conversion) for position, (source, conversion) in enumerate(records)),
+        skip,
+        None,
+    )
+    while batch := list(islice(numbered, size)):
+        yield batch
+
+
+def _prepare_batch(
+    batch: Sequence[tuple[int, SourceRecord, Conversion]], folder: WordFolder
+) -> tuple[list[PreparedRecord], list[Rejection]]:
+    prepared: list[PreparedRecord] = []
+    rejected: list[Rejection] = []
+    first_position: dict[str, int] = {}
+    for position, source, conversion in batch:
+        outcome = prepare_record(position, source, conversion, folder)
+        if isinstance(outcome, Rejection):
+            rejected.append(outcome)
+        elif outcome.local_id in first_position:
+            rejected.append(_duplicate(outcome, first_position[outcome.local_id]))
+        else:
+            first_position[outcome.local_id] = position
+            prepared.append(outcome)
+    return prepared, rejected
+
+
+def _duplicate(record: PreparedRecord, first: int | None = None) -> Rejection:
+    where = f" (first at record {first})" if first is not None else ""
+    reason = f"duplicate local id {record.local_id!r} in this import{where}"
+    return Rejection(record.position, record.source, record.conversion, reason)
+
+
+def _rejected_ids(rejected: list[Rejection]) -> list[str]:
+    return [r.source.local_id for r in rejected if r.source.local_id]
+
+
+def _existing(session: Session, run: ImportRun, local_ids: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    columns = (RECORDS.c.id, RECORDS.c.local_id, RECORDS.c.content_hash, RECORDS.c.deleted)
+    for part in bulk.chunks(local_ids):
+        statement = select(*columns, RECORDS.c.last_seen_run_id).where(
+            RECORDS.c.school_id == run.school_id,
+            RECORDS.c.system == run.system,
+            RECORDS.c.local_id.in_(part),
+        )
+        found.update((row.local_id, row) for row in session.execute(statement))
+    return found
+
+
+def _keep_versions(session: Session, run: ImportRun, record_ids: list[int], now: datetime) -> None:
+    """Copy the current versions of records about to be replaced into ``record_versions``."""
+    columns = ["record_id", "raw", "marc", "content_hash", "valid_from", "replaced_at"]
+    for part in bulk.chunks(record_ids):
+        current = select(
+            RECORDS.c.id,
+            RECORDS.c.raw,
+            RECORDS.c.marc,
+            RECORDS.c.content_hash,
+            RECORDS.c.modified_at,
+            literal(now, RECORDS.c.modified_at.type),
+            literal(run.id, RECORDS.c.id.type),
+        ).where(RECORDS.c.id.in_(part))
+        versions = cast(Table, RecordVersion.__table__)
+        session.execute(versions.insert().from_select([*columns, "replaced_by_run_id"], current))
+
+
+def _upsert_records(
+    session: Session, run: ImportRun, written: list[PreparedRecord], now: datetime
+) -> dict[str, int]:
+    """Insert new records and overwrite changed or restored ones; local id → record id."""
+    if not written:
+        return {}
+    rows = [
+        {
+            "school_id": run.school_id,
+            "system": run.system,
+            "local_id": r.local_id,
+            "raw": r.source.raw,
+            "raw_format": r.source.raw_format,
+            "flavour": None if r.conversion.flavour is None else str(r.conversion.flavour),
+            "encoding": r.conversion.encoding,
+            "marc": r.marc,
+            "content_hash": r.content_hash,
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "modified_at": now,
+            "first_seen_run_id": run.id,
+            "last_seen_run_id": run.id,
+            "deleted": False,
+            "sort_title": r.index.sort_title,
+            "sort_creator": r.index.sort_creator,
+            "sort_year": r.index.sort_year,
+        }
+        for r in written
+    ]
+    keep = {"id", "school_id", "system", "local_id", "first_seen_at", "first_seen_run_id"}
+    returned = bulk.upsert(
+        session,
+        RECORDS,
+        rows,
+        conflict=("school_id", "system", "local_id"),
+        update=[name for name in rows[0] if name not in keep],
+        returning=("id", "local_id"),
+    )
+    return {row.local_id: row.id for row in returned}
+
+
+def _seen_rejected(existing: dict[str, Any], rejected: list[Rejection]) -> list[int]:
+    # A stored record whose new version failed conversion stays as it was, and is not
+    # swept as deleted: the school did not remove it.
+    return [existing[i].id for i in _rejected_ids(rejected) if i in existing]
+
+
+def _mark_seen(session: Session, run: ImportRun, record_ids: list[int], now: datetime) -> None:
+    for part in bulk.chunks(record_ids):
+        session.execute(
+            update(RECORDS)
+            .where(RECORDS.c.id.in_(part))
+            .values(last_seen_run_id=run.id, last_seen_at=now)
+        )
+
+
+def _insert_index(
+    session: Session, written: list[PreparedRecord], record_ids: dict[str, int]
+) -> None:
+    terms: list[tuple[str, int, int]] = []
+    phrases: list[tuple[int, int, str]] = []
+    for record in written:
+        record_id = record_ids[record.local_id]
+        terms.extend((term, int(idx), record_id) for idx, term in record.index.terms)
+        phrases.extend((record_id, int(idx), phrase) for idx, phrase in record.index.phrases)
+    bulk.insert_index_entries(session, terms, phrases)
+
+
+def _quarantine(session: Session, run: ImportRun, rejected: list[Rejection]) -> None:
+    if not rejected:
+        return
+    rows = [
+        {
+            "run_id": run.id,
+            "school_id": run.school_id,
+            "record_index": r.position,
+            "byte_offset": r.source.offset,
+            "local_id": r.source.local_id,
+            "raw": r.source.raw,
+            "reason": r.reason,
+            "issues": {
+                "issues": [
+                    {
+                        "code": i.code,
+                        "message": i.message,
+                        "severity": str(i.severity),
+                        "tag": i.tag,
+                    }
+                    for i in r.conversion.issues
+                ],
+                "decisions": list(r.conversion.decisions),
+            },
+        }
+        for r in rejected
+    ]
+    session.execute(cast(Table, QuarantinedRecord.__table__).insert(), rows)
+
+
+def _count(run: ImportRun, counts: Counter[str], consumed: int, warnings: list[str]) -> None:
+    run.records_done += consumed
+    for name, value in counts.items():
+        setattr(run, name, getattr(run, name) + value)
+    if warnings:
+        kept = list(run.report.get("warnings", []))
+        kept.extend(warnings[: max(0, MAX_REPORTED_WARNINGS - len(kept))])
+        run.report = {
+            **run.report,
+            "warnings": kept,
+            "warning_count": run.report.get("warning_count", 0) + len(warnings),
+        }
+
+
+def _sweep_deletions(session: Session, run: ImportRun, now: datetime) -> int:
+    """Mark deleted every live record of the school and system this full run did not see."""
+    gone = select(RECORDS.c.id).where(
+        RECORDS.c.school_id == run.school_id,
+        RECORDS.c.system == run.system,
+        RECORDS.c.deleted.is_(False),
+        RECORDS.c.last_seen_run_id != run.id,
+    )
+    ids = list(session.scalars(gone))
+    for part in bulk.chunks(ids):
+        session.execute(
+            update(RECORDS).where(RECORDS.c.id.in_(part)).values(deleted=True, modified_at=now)
+        )
+    bulk.delete_index_entries(session, ids)
+    return len(ids)
+
+
+def _mark_failed(sessions: sessionmaker[Session], run_id: int, error: Exception) -> None:
+    logger.error("run %s failed: %s", run_id, error)
+    with sessions.begin() as session:
+        run = session.get(ImportRun, run_id)
+        if run is not None:
+            run.status = RunStatus.FAILED
+            run.report = {**run.report, "error": f"{type(error).__name__}: {error}"}

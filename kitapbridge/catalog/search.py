@@ -1,0 +1,301 @@
+"""Running a query model (``catalog.query``) over the term index.
+
+The primitives the SRU, OAI-PMH and Z39.50 servers need, all taking a ``Session``:
+
+- ``search(session, query, sort=…, limit=…, offset=… | after=cursor, school=…)``
+  → ``SearchPage`` (record ids in order, plus the cursor of the next page);
+- ``count(session, query, school=…)`` → number of hits (``numberOfRecords``);
+- ``scan(session, index, start, limit=…)`` → terms with record counts (SRU scan);
+- ``fetch_records(session, ids)`` → ``StoredRecord`` rows in the order asked.
+
+Each word becomes ``id IN (SELECT record_id FROM index_terms WHERE term = ? AND
+idx IN (…))`` (a prefix becomes a ``term >= ? AND term < ?`` range on the same
+primary key); boolean operators combine these conditions with AND / OR / AND
+NOT. A phrase (``adj``) or a whole-field match (``exact``) adds a condition on
+``index_phrases``. Sorting and keyset paging use the ``sort_*`` columns of
+``source_records``, each indexed together with the record id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
+from sqlalchemy.orm import Session
+
+from kitapbridge.catalog.indexing import WordFolder, isbn_forms, issn_form, notation_key
+from kitapbridge.catalog.models import IndexPhrase, IndexTerm, School, SearchIndex, StoredRecord
+from kitapbridge.catalog.query import (
+    INDEXES,
+    BooleanOperator,
+    Cursor,
+    EmptyTermError,
+    MatchAll,
+    Query,
+    RangeClause,
+    RangeField,
+    Relation,
+    Sort,
+    SortKey,
+    TermClause,
+    UnknownIndexError,
+    UnsupportedMaskingError,
+)
+
+_CODE_INDEXES = frozenset({"isbn", "issn", "identifier", "udc", "bbk", "language", "date"})
+_ALL_INDEXES = frozenset(SearchIndex)
+_FOLDER = WordFolder()
+_SORT_COLUMNS: dict[SortKey, Any] = {
+    SortKey.ID: StoredRecord.id,
+    SortKey.TITLE: StoredRecord.sort_title,
+    SortKey.CREATOR: StoredRecord.sort_creator,
+    SortKey.DATE: StoredRecord.sort_year,
+    SortKey.MODIFIED: StoredRecord.modified_at,
+}
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    record_ids: list[int]
+    next_cursor: Cursor | None
+    """None on the last page."""
+
+
+@dataclass(frozen=True)
+class ScanTerm:
+    term: str
+    records: int
+
+
+@dataclass(frozen=True)
+class _Key:
+    term: str
+    prefix: bool
+
+
+def search(
+    session: Session,
+    query: Query,
+    *,
+    limit: int,
+    sort: Sort = Sort(),  # noqa: B008 (frozen, shared safely)
+    offset: int = 0,
+    after: Cursor | None = None,
+    school: str | None = None,
+    include_deleted: bool = False,
+) -> SearchPage:
+    """One page of matching record ids, sorted by ``sort`` then record id.
+
+    Page with ``after=page.next_cursor`` (keyset: cost independent of depth), or
+    with ``offset`` for protocols that address records by position (SRU startRecord).
+    Deleted records are left out unless ``include_deleted`` (OAI-PMH reports them).
+    """
+    column = _SORT_COLUMNS[sort.key]
+    order = (
+        [column.desc(), StoredRecord.id.desc()] if sort.descending else [column, StoredRecord.id]
+    )
+    statement = (
+        select(StoredRecord.id, column.label("sort_value"))
+        .where(_filter(session, query, school, include_deleted))
+        .order_by(*order)
+        .limit(limit + 1)
+    )
+    if after is not None:
+        statement = statement.where(_after(column, sort, after))
+    elif offset:
+        statement = statement.offset(offset)
+    rows = session.execute(statement).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = None
+    if more and rows:
+        value = rows[-1].sort_value
+        cursor = Cursor(value.isoformat() if isinstance(value, datetime) else value, rows[-1].id)
+    return SearchPage([row.id for row in rows], cursor)
+
+
+def count(
+    session: Session, query: Query, *, school: str | None = None, include_deleted: bool = False
+) -> int:
+    """How many records match."""
+    statement = select(func.count()).select_from(StoredRecord)
+    return session.scalar(statement.where(_filter(session, query, school, include_deleted))) or 0
+
+
+def scan(session: Session, index: str, start: str, *, limit: int) -> list[ScanTerm]:
+    """Terms of ``index`` from ``start`` on (folded like a query), with their record counts."""
+    indexes = _indexes(index)
+    first = " ".join(_FOLDER.words(start)) if index not in _CODE_INDEXES else notation_key(start)
+    statement = (
+        select(IndexTerm.term, func.count(func.distinct(IndexTerm.record_id)))
+        .where(IndexTerm.term >= first)
+        .group_by(IndexTerm.term)
+        .order_by(IndexTerm.term)
+        .limit(limit)
+    )
+    if indexes != _ALL_INDEXES:
+        statement = statement.where(IndexTerm.idx.in_(sorted(indexes)))
+    return [ScanTerm(term, records) for term, records in session.execute(statement)]
+
+
+def fetch_records(session: Session, record_ids: Sequence[int]) -> list[StoredRecord]:
+    """The stored records with these ids, in the order given (missing ids are skipped)."""
+    if not record_ids:
+        return []
+    found = {
+        r.id: r
+        for r in session.scalars(select(StoredRecord).where(StoredRecord.id.in_(record_ids)))
+    }
+    return [found[i] for i in record_ids if i in found]
+
+
+def compile_query(query: Query) -> ColumnElement[bool]:
+    """The query as a boolean SQL condition on ``source_records`` (for composing further)."""
+    if isinstance(query, MatchAll):
+        return true()
+    if isinstance(query, TermClause):
+        return _term_clause(query)
+    if isinstance(query, RangeClause):
+        return _range_clause(query)
+    left, right = compile_query(query.left), compile_query(query.right)
+    if query.operator is BooleanOperator.AND:
+        return and_(left, right)
+    if query.operator is BooleanOperator.OR:
+        return or_(left, right)
+    return and_(left, not_(right))
+
+
+def _filter(
+    session: Session, query: Query, school: str | None, include_deleted: bool
+) -> ColumnElement[bool]:
+    conditions = [compile_query(query)]
+    if not include_deleted:
+        conditions.append(StoredRecord.deleted.is_(False))
+    if school is not None:
+        school_id = select(School.id).where(School.isil == school).scalar_subquery()
+        conditions.append(StoredRecord.school_id == school_id)
+    return and_(*conditions)
+
+
+def _after(column: Any, sort: Sort, cursor: Cursor) -> ColumnElement[bool]:
+    value: Any = cursor.value
+    if sort.key is SortKey.MODIFIED and isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if sort.descending:
+        return or_(column < value, and_(column == value, StoredRecord.id < cursor.record_id))
+    return or_(column > value, and_(column == value, StoredRecord.id > cursor.record_id))
+
+
+def _indexes(index: str) -> frozenset[SearchIndex]:
+    try:
+        return INDEXES[index]
+    except KeyError:
+        raise UnknownIndexError(index) from None
+
+
+def _term_clause(clause: TermClause) -> ColumnElement[bool]:
+    indexes = _indexes(clause.index)
+    if clause.index in _CODE_INDEXES:
+        keys = _code_keys(clause)
+        return or_(*(_posting(indexes, key) for key in keys))
+    keys = _word_keys(clause.text)
+    words = [_posting(indexes, key) for key in keys]
+    if clause.relation is Relation.ANY:
+        return or_(*words)
+    if clause.relation is Relation.ALL:
+        return and_(*words)
+    return and_(*words, _phrase(indexes, keys, exact=clause.relation is Relation.EXACT))
+
+
+def _word_keys(text: str) -> list[_Key]:
+    keys: list[_Key] = []
+    for token in text.split():
+        core, prefix = _truncation(token)
+        words = _FOLDER.words(core)
+        keys.extend(_Key(word, prefix and n == len(words) - 1) for n, word in enumerate(words))
+    if not keys:
+        raise EmptyTermError(text)
+    return keys
+
+
+def _code_keys(clause: TermClause) -> list[_Key]:
+    tokens = clause.text.split() if clause.relation is Relation.ANY else [clause.text.strip()]
+    keys: list[_Key] = []
+    for token in tokens:
+        core, prefix = _truncation(token)
+        keys.extend(_Key(form, prefix) for form in _code_forms(clause.index, core) if form)
+    if not keys:
+        raise EmptyTermError(clause.text)
+    return keys
+
+
+def _code_forms(index: str, text: str) -> set[str]:
+    if index == "isbn":
+        return set(isbn_forms(text))
+    if index == "issn":
+        return {issn_form(text)}
+    if index == "identifier":
+        return {*isbn_forms(text), issn_form(text), notation_key(text)}
+    if index == "date":
+        return {text.strip()}
+    return {notation_key(text)}
+
+
+def _truncation(token: str) -> tuple[str, bool]:
+    core = token.removesuffix("*")
+    if "*" in core or "?" in core:
+        raise UnsupportedMaskingError(token)
+    return core, core != token
+
+
+def _posting(indexes: frozenset[SearchIndex], key: _Key) -> ColumnElement[bool]:
+    postings = select(IndexTerm.record_id).where(_matches(IndexTerm.term, key.term, key.prefix))
+    if indexes != _ALL_INDEXES:
+        postings = postings.where(IndexTerm.idx.in_(sorted(indexes)))
+    return StoredRecord.id.in_(postings)
+
+
+def _phrase(
+    indexes: frozenset[SearchIndex], keys: list[_Key], *, exact: bool
+) -> ColumnElement[bool]:
+    words = " ".join(key.term for key in keys)
+    truncated = keys[-1].prefix
+    if exact:
+        # Whole field: " w1 w2 " exactly, or starting with " w1 w2" when truncated.
+        condition = _matches(
+            IndexPhrase.phrase, f" {words}" if truncated else f" {words} ", truncated
+        )
+    else:
+        # Skeleton words are [0-9a-z] only, so they hold no LIKE wildcard to escape.
+        condition = IndexPhrase.phrase.like(f"% {words}%" if truncated else f"% {words} %")
+    phrases = select(IndexPhrase.record_id).where(condition)
+    if indexes != _ALL_INDEXES:
+        phrases = phrases.where(IndexPhrase.idx.in_(sorted(indexes)))
+    return StoredRecord.id.in_(phrases)
+
+
+def _matches(column: Any, term: str, prefix: bool) -> Any:
+    if not prefix:
+        return column == term
+    if not term:
+        return true()
+    # Byte-wise collation on both databases makes this range exactly "starts with".
+    upper = term[:-1] + chr(ord(term[-1]) + 1)
+    return and_(column >= term, column < upper)
+
+
+def _range_clause(clause: RangeClause) -> ColumnElement[bool]:
+    column: Any = (
+        StoredRecord.sort_year if clause.field is RangeField.DATE else StoredRecord.modified_at
+    )
+    conditions: list[ColumnElement[bool]] = []
+    if clause.low is not None:
+        conditions.append(column >= clause.low if clause.low_inclusive else column > clause.low)
+    if clause.high is not None:
+        conditions.append(column <= clause.high if clause.high_inclusive else column < clause.high)
+    if clause.field is RangeField.DATE:
+        conditions.append(StoredRecord.sort_year > 0)  # unknown years never fall in a range
+    return and_(true(), *conditions)
