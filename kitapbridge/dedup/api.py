@@ -44,11 +44,16 @@ View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
 
 
 def init_app(app: Flask, sessions: sessionmaker[Session] | None = None) -> None:
-    """Register the blueprint; ``sessions`` defaults to the store in the app's settings."""
+    """Register the blueprint; ``sessions`` defaults to the store in the app's settings.
+
+    Calling it again only replaces the session factory (tests hand in their own store).
+    """
     from kitapbridge.web.app import app_settings
 
-    app.extensions[SESSIONS_KEY] = sessions or open_store(app_settings(app))
-    app.register_blueprint(dedup_api)
+    if sessions is not None or SESSIONS_KEY not in app.extensions:
+        app.extensions[SESSIONS_KEY] = sessions or open_store(app_settings(app))
+    if dedup_api.name not in app.blueprints:
+        app.register_blueprint(dedup_api)
 
 
 @contextmanager

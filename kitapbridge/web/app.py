@@ -18,6 +18,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for ``settings`` (loaded from the environment when omitted)."""
     app = Flask("kitapbridge")
     app.extensions[SETTINGS_KEY] = settings or Settings.load()
+    from kitapbridge.dedup.api import init_app as init_dedup_api
+
+    init_dedup_api(app)
     return app
 
 
