@@ -2,6 +2,9 @@
 
 import pymarc
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum import isbn as stdnum_isbn
 
 from kitapbridge.dedup.identifiers import clean_isbn, isbn13, other_identifiers, record_isbns
 from kitapbridge.dedup.normalize import (
@@ -153,3 +156,20 @@ def test_publisher_key_drops_legal_forms_and_script() -> None:
 )
 def test_part_designation(text: str, key: str) -> None:
     assert part_designation(text) == key
+
+
+@given(st.text())
+def test_readers_never_fail_on_arbitrary_text(text: str) -> None:
+    page_count(text)
+    volume_count(text)
+    plausible_year(text)
+    parse_edition(text)
+    publisher_key(text)
+    part_designation(text)
+    clean_isbn(text)
+
+
+@given(st.text(alphabet="0123456789Xx-Х ", max_size=20))
+def test_isbn13_returns_only_valid_isbn13(text: str) -> None:
+    converted = isbn13(text)
+    assert converted is None or (len(converted) == 13 and stdnum_isbn.is_valid(converted))
