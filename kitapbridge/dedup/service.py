@@ -113,7 +113,13 @@ def run_dedup(session: Session, *, full: bool = False) -> DedupSummary:
     constraints = stored_constraints(session)
     run = deduplicate(records, constraints, previous=None if full else previous, changed=changed)
     now = datetime.now(UTC)
-    _write_membership(session, run.clustering.membership, previous, constraints, now)
+    # Re-stamp what was compared, so a modified record is compared once, not every run.
+    compared = (
+        set(run.clustering.membership)
+        if full
+        else changed | (set(run.clustering.membership) - set(previous))
+    )
+    _write_membership(session, run.clustering.membership, previous, constraints, now, compared)
     _write_review(session, run.clustering.review, run.clustering.membership, now)
     _write_redirects(session, run.clustering.redirects, now)
     for conflict in run.clustering.conflicts:
@@ -142,6 +148,7 @@ def _write_membership(
     previous: dict[int, str],
     constraints: Sequence[LinkConstraint],
     now: datetime,
+    restamp: set[int] | frozenset[int] = frozenset(),
 ) -> None:
     staff_linked = {
         r
@@ -156,7 +163,7 @@ def _write_membership(
     if gone:
         session.execute(delete(DedupMember).where(DedupMember.record_id.in_(gone)))
     for record_id, cluster_id in membership.items():
-        if previous.get(record_id) == cluster_id:
+        if previous.get(record_id) == cluster_id and record_id not in restamp:
             continue
         method = (
             MembershipMethod.STAFF

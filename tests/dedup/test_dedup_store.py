@@ -90,6 +90,25 @@ def test_dedup_run_and_clusters_csv(sessions: sessionmaker[Session]) -> None:
     ]
 
 
+def test_incremental_run_compares_only_new_and_modified_records(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        service.run_dedup(session, full=True)
+    with sessions.begin() as session:
+        again = service.run_dedup(session)
+    assert (again.compared, again.clusters) == (0, 3)
+    _import(sessions, "KZ-C", [_incoming("c1", _alippe("ӘЛІППЕ"), "C1")])
+    with sessions.begin() as session:
+        added = service.run_dedup(session)
+    ids = _ids(sessions)
+    assert added.compared == 3  # c1 against a1, b1 and b2 (2019: kept apart by year)
+    with sessions() as session:
+        assert service.cluster_members(session, f"c{ids['a1']}") == sorted(
+            [ids["a1"], ids["b1"], ids["c1"]]
+        )
+
+
 def test_staff_split_survives_a_full_rerun_in_the_store(sessions: sessionmaker[Session]) -> None:
     ids = _ids(sessions)
     with sessions.begin() as session:
