@@ -81,6 +81,11 @@ def init_db(settings: Settings) -> None:
 )
 @click.option("--school", help="Only this school's records (ISIL).")
 @click.option(
+    "--display",
+    is_flag=True,
+    help="One display record per dedup cluster instead of every source record.",
+)
+@click.option(
     "--clusters-csv",
     type=click.File("w", encoding="utf-8"),
     help="Also write source_record_id,local_id,school,cluster_id for every source record.",
@@ -93,17 +98,24 @@ def export(
     since: datetime | None,
     school: str | None,
     clusters_csv: TextIO | None,
+    display: bool,
 ) -> None:
     """Export the union catalog's records."""
     from kitapbridge.catalog.export import ExportFormat, stored_records, write_records
     from kitapbridge.catalog.store import close_store, open_store
 
+    if display and (since is not None or school is not None):
+        raise click.UsageError("--display exports whole clusters: no --since or --school")
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     sessions = open_store(settings)
     try:
         with sessions() as session:
             records = stored_records(session, since=since, school=school)
+            if display:
+                from kitapbridge.dedup.display_export import display_records
+
+                records = display_records(session)
             written = write_records(records, output, ExportFormat(export_format))
             if clusters_csv is not None:
                 from kitapbridge.dedup.service import write_clusters_csv

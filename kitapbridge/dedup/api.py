@@ -26,13 +26,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kitapbridge.catalog.holdings import holdings_of
 from kitapbridge.catalog.models import School, StoredRecord
 from kitapbridge.catalog.records import marc_of
 from kitapbridge.catalog.store import open_store
-from kitapbridge.connectors.base import Holding, HoldingStatus
 from kitapbridge.dedup import service
-from kitapbridge.dedup.display import ClusterMember, build_display_record
+from kitapbridge.dedup.display import build_display_record
+from kitapbridge.dedup.display_export import cluster_member, retired_ids
 from kitapbridge.dedup.models import ClusterRedirect, ReviewItem, ReviewState
 
 SESSIONS_KEY = "kitapbridge.dedup.sessions"
@@ -150,10 +149,12 @@ def cluster(cluster_id: str) -> ResponseReturnValue:
         record_ids = service.cluster_members(session, current_id)
         if not record_ids:
             abort(404)
-        members = [_cluster_member(session, r) for r in record_ids]
-        retired = session.scalars(
-            select(ClusterRedirect.old_id).where(ClusterRedirect.new_id == current_id)
-        ).all()
+        members = []
+        for record_id in record_ids:
+            stored = session.get(StoredRecord, record_id)
+            if stored is not None:
+                members.append(cluster_member(session, stored))
+        retired = retired_ids(session).get(current_id, [])
         display = build_display_record(current_id, members, retired)
         return jsonify(
             {
@@ -217,23 +218,3 @@ def _record_json(session: Session, record_id: int) -> dict[str, Any]:
         "title": record.title or "",
         "marc": record.as_dict(),
     }
-
-
-def _cluster_member(session: Session, record_id: int) -> ClusterMember:
-    stored = session.get(StoredRecord, record_id)
-    assert stored is not None, "a cluster member must be a stored record"
-    school = session.get(School, stored.school_id)
-    copies = tuple(
-        Holding(
-            barcode=h.barcode,
-            inventory_number=h.inventory_number,
-            call_number=h.call_number,
-            shelf_location=h.shelf_location,
-            status=HoldingStatus(h.status),
-        )
-        for h in holdings_of(session, record_id)
-    )
-    return ClusterMember(
-        record_id, marc_of(stored.id, stored.marc), school.isil if school else "", stored.local_id,
-        copies,
-    )  # fmt: skip

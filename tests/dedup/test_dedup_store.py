@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pymarc
 import pytest
@@ -143,6 +145,26 @@ def test_kitapbridge_dedup_and_export_clusters_csv_commands(
         lines = handle.read().splitlines()
     assert lines[0] == "source_record_id,local_id,school,cluster_id"
     assert len(lines) == 5
+
+
+def test_export_display_records_one_per_cluster(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["--database-url", database_url, "dedup"]).exit_code == 0
+    out = tmp_path / "display.jsonl"
+    args = ["--database-url", database_url, "export", "-o", str(out), "--format", "jsonl"]
+    result = runner.invoke(main, [*args, "--display"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 3
+    ids = _ids(sessions)
+    first = records[0]["fields"]
+    assert first[0] == {"001": f"c{ids['a1']}"}
+    assert [f["035"]["subfields"][0]["a"] for f in first if "035" in f] == ["(KZ-A)a1", "(KZ-B)b1"]
+    assert [f["852"]["subfields"][1]["a"] for f in first if "852" in f] == ["KZ-A", "KZ-B"]
+    refused = runner.invoke(main, [*args, "--display", "--school", "KZ-A"])
+    assert refused.exit_code == 2
 
 
 @pytest.fixture
