@@ -126,11 +126,6 @@ class _Forest:
         self.size = dict.fromkeys(self.parent, 1)
         self.blocked: dict[int, set[int]] = defaultdict(set)
 
-    def add(self, record_id: int) -> None:
-        if record_id not in self.parent:
-            self.parent[record_id] = record_id
-            self.size[record_id] = 1
-
     def find(self, record_id: int) -> int:
         root = record_id
         while self.parent[root] != root:
@@ -166,7 +161,10 @@ def cluster_records(
     edited since) are taken out of their old clusters and re-placed by this run's pairs.
     """
     forest = _Forest(record_ids)
-    constraint_list = list(constraints)
+    # A constraint naming a record that is gone (deleted by its school) no longer binds.
+    constraint_list = [
+        c for c in constraints if c.record_a in forest.parent and c.record_b in forest.parent
+    ]
     conflicts = _apply_constraints(forest, constraint_list)
     if previous:
         _seed_previous(forest, previous, changed)
@@ -192,9 +190,6 @@ def cluster_records(
 def _apply_constraints(
     forest: _Forest, constraints: list[LinkConstraint]
 ) -> list[ConstraintConflict]:
-    for c in constraints:
-        forest.add(c.record_a)
-        forest.add(c.record_b)
     for c in constraints:
         if c.kind is ConstraintKind.CANNOT_LINK:
             forest.blocked[c.record_a].add(c.record_b)

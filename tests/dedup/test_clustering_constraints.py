@@ -122,3 +122,8 @@ def test_cluster_ids_do_not_depend_on_input_order() -> None:
     forward = deduplicate(records).clustering.clusters
     backward = deduplicate(list(reversed(records))).clustering.clusters
     assert forward == backward
+
+
+def test_constraints_on_records_that_are_gone_are_ignored() -> None:
+    constraints = [LinkConstraint(1, 99, ConstraintKind.MUST_LINK, "s", "r")]
+    assert cluster_records([1, 2], [], constraints).clusters == {"c1": (1,), "c2": (2,)}
