@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TextIO, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog.models import AuditEntry, School, StoredRecord
@@ -46,6 +46,10 @@ logger = logging.getLogger(__name__)
 
 CLUSTERS_CSV_HEADER = ("source_record_id", "local_id", "school", "cluster_id")
 STREAM_BATCH = 1000
+WRITE_BATCH = 5000
+"""Rows per bulk statement (and ids per ``IN`` list) when writing membership."""
+
+_Row = TypeVar("_Row")
 
 
 class DedupError(KitapbridgeError):
@@ -160,8 +164,10 @@ def _write_membership(
     for cluster_id in membership.values():
         sizes[cluster_id] += 1
     gone = [r for r in previous if r not in membership]
-    if gone:
-        session.execute(delete(DedupMember).where(DedupMember.record_id.in_(gone)))
+    for id_chunk in _chunks(gone):
+        session.execute(delete(DedupMember).where(DedupMember.record_id.in_(id_chunk)))
+    inserts: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
     for record_id, cluster_id in membership.items():
         if previous.get(record_id) == cluster_id and record_id not in restamp:
             continue
@@ -172,16 +178,25 @@ def _write_membership(
             if sizes[cluster_id] > 1
             else MembershipMethod.SINGLETON
         )
-        session.merge(
-            DedupMember(
-                record_id=record_id,
-                cluster_id=cluster_id,
-                method=str(method),
-                rule_version=RULE_VERSION,
-                decided_at=now,
-            )
-        )
+        row = {
+            "record_id": record_id,
+            "cluster_id": cluster_id,
+            "method": str(method),
+            "rule_version": RULE_VERSION,
+            "decided_at": now,
+        }
+        (updates if record_id in previous else inserts).append(row)
+    # Bulk statements: a first run over a national catalogue writes a million rows.
+    for row_chunk in _chunks(inserts):
+        session.execute(insert(DedupMember), row_chunk)
+    for row_chunk in _chunks(updates):
+        session.execute(update(DedupMember), row_chunk)
     session.flush()
+
+
+def _chunks(rows: Sequence[_Row]) -> Iterator[Sequence[_Row]]:
+    for start in range(0, len(rows), WRITE_BATCH):
+        yield rows[start : start + WRITE_BATCH]
 
 
 def _write_review(
