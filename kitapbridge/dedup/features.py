@@ -29,6 +29,17 @@ from kitapbridge.text import skeleton, skeleton_words, strip_nonfiling
 
 _ELECTRONIC_GMD = re.compile(r"electronic|электрон|электрондық|online", re.I)
 _LANGUAGE_CODE = re.compile(r"^[a-z]{3}$")
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+
+
+def _unbracketed(title: str) -> str:
+    """A title without cataloguer-supplied text in square brackets.
+
+    Russian-tradition records often carry the GMD inside the title («Алгебра [Текст] :
+    учебник»), and interpolations ("The four million [stories]") vary between
+    cataloguers; neither is part of the title as printed.
+    """
+    return _BRACKETED.sub(" ", title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +68,8 @@ class MatchRecord:
     names: frozenset[str]
     """Surname skeletons of every 1XX and 7XX name."""
     title_numbers: tuple[str, ...]
-    """Numbers in the title and subtitle («Отчёт за 1998 год», "S. 1970"), in order."""
+    """Numbers in the title and subtitle («Отчёт за 1998 год», "S. 1970"), in order;
+    bracketed ones too ("[to accompany S. 1970]")."""
     year: int | None
     pages: int | None
     volumes: int | None
@@ -94,8 +106,8 @@ def match_record(
         parts.update(part_designation(v) for v in title_field.get_subfields("n", "p"))
     for field in record.get_fields("773"):
         parts.update(part_designation(v) for v in field.get_subfields("g"))
-    title_words = skeleton_words(title)
-    subtitle_words = skeleton_words(subtitle)
+    title_words = skeleton_words(_unbracketed(title))
+    subtitle_words = skeleton_words(_unbracketed(subtitle))
     author, initials = _main_author(record)
     extent = " ".join(v for f in record.get_fields("300") for v in f.get_subfields("a"))
     series, series_number = _series(record)
@@ -232,7 +244,14 @@ def _languages(record: pymarc.Record) -> frozenset[str]:
 
 
 def _is_electronic(record: pymarc.Record) -> bool:
+    # The GMD sits in 245 $h, or inside $a in brackets («[Электронный ресурс]»).
     if any(_ELECTRONIC_GMD.search(v) for v in _subfields(record, "245", "h")):
+        return True
+    if any(
+        _ELECTRONIC_GMD.search(b)
+        for v in _subfields(record, "245", "a")
+        for b in _BRACKETED.findall(v)
+    ):
         return True
     physical = record.get("007")
     if physical is not None and physical.data and physical.data[0] == "c":

@@ -178,3 +178,15 @@ def test_evidence_serialises_for_the_review_queue() -> None:
         "points": 0.6,
         "reason": "title and subtitle equal",
     }
+
+
+def test_gmd_in_brackets_is_not_part_of_the_title() -> None:
+    with_gmd = book("Алгебра [Текст]", subtitle="учебник", author="Шыныбеков, А. Н.", year=2017,
+                    pages="272 с.", language="rus")  # fmt: skip
+    plain = book("Алгебра", subtitle="учебник", author="Шыныбеков, А. Н.", year=2017,
+                 pages="272 с.", language="rus")  # fmt: skip
+    electronic = book("Алгебра [Электронный ресурс]", subtitle="учебник",
+                      author="Шыныбеков, А. Н.", year=2017, language="rus")  # fmt: skip
+    assert compare(*_pair(with_gmd, plain)).decision is MatchDecision.MATCH
+    assert match_record(3, electronic).record_type == "ame"
+    assert compare(*_pair(plain, electronic)).vetoes == (Veto.FORMAT,)
