@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, TextIO
 
 import click
 
@@ -80,6 +80,16 @@ def init_db(settings: Settings) -> None:
     help="Only records changed at or after this date (ISO 8601, UTC when no offset).",
 )
 @click.option("--school", help="Only this school's records (ISIL).")
+@click.option(
+    "--display",
+    is_flag=True,
+    help="One display record per dedup cluster instead of every source record.",
+)
+@click.option(
+    "--clusters-csv",
+    type=click.File("w", encoding="utf-8"),
+    help="Also write source_record_id,local_id,school,cluster_id for every source record.",
+)
 @pass_settings
 def export(
     settings: Settings,
@@ -87,18 +97,31 @@ def export(
     export_format: str,
     since: datetime | None,
     school: str | None,
+    clusters_csv: TextIO | None,
+    display: bool,
 ) -> None:
     """Export the union catalog's records."""
     from kitapbridge.catalog.export import ExportFormat, stored_records, write_records
     from kitapbridge.catalog.store import close_store, open_store
 
+    if display and (since is not None or school is not None):
+        raise click.UsageError("--display exports whole clusters: no --since or --school")
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     sessions = open_store(settings)
     try:
         with sessions() as session:
             records = stored_records(session, since=since, school=school)
+            if display:
+                from kitapbridge.dedup.display_export import display_records
+
+                records = display_records(session)
             written = write_records(records, output, ExportFormat(export_format))
+            if clusters_csv is not None:
+                from kitapbridge.dedup.service import write_clusters_csv
+
+                lines = write_clusters_csv(session, clusters_csv)
+                click.echo(f"{lines} source records in the clusters CSV", err=True)
     finally:
         close_store(sessions)
     click.echo(f"{written} records exported", err=True)
@@ -191,3 +214,33 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
     click.echo(f"SRU: http://{host}:{port}/sru  (one school: http://{host}:{port}/sru/<ISIL>)")
     create_app(settings).run(host=host, port=port, threaded=True)
+
+
+@main.command("dedup")
+@click.option(
+    "--full", is_flag=True, help="Compare every record again, not only new or changed ones."
+)
+@pass_settings
+def dedup(settings: Settings, full: bool) -> None:
+    """Cluster new or changed records into editions (all records with --full)."""
+    from kitapbridge.catalog.store import close_store, open_store
+    from kitapbridge.dedup.service import run_dedup
+
+    sessions = open_store(settings)
+    try:
+        with sessions.begin() as session:
+            summary = run_dedup(session, full=full)
+    finally:
+        close_store(sessions)
+    click.echo(
+        f"{summary.records} records, {summary.clusters} clusters "
+        f"({summary.multi_record_clusters} with more than one record); "
+        f"{summary.compared} pairs compared; {summary.review_open} pairs waiting for review"
+    )
+    for conflict in summary.conflicts:
+        link = conflict.must_link
+        click.echo(
+            f"constraint conflict: must-link {link.record_a}-{link.record_b} by {link.staff}: "
+            f"{conflict.reason}",
+            err=True,
+        )
