@@ -44,7 +44,7 @@ def replace_holdings(
 ) -> list[str]:
     """Replace the copies of the written records; returns warnings for the run report."""
     for part in bulk.chunks(replaced_ids):
-        session.execute(delete(HOLDINGS).where(HOLDINGS.c.record_id.in_(part)))
+        session.execute(delete(HOLDINGS).where(bulk.one_of(session, HOLDINGS.c.record_id, part)))
     rows: list[dict[str, object]] = []
     by_barcode: dict[str, int] = {}
     warnings: list[str] = []

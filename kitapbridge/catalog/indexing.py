@@ -15,11 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pymarc
-from stdnum import isbn as stdnum_isbn
 from stdnum import issn as stdnum_issn
 
 from kitapbridge.catalog.models import SearchIndex
@@ -135,15 +133,37 @@ def notation_key(value: str) -> str:
 
 
 def isbn_forms(value: str) -> list[str]:
-    """An ISBN as digits, in both its ISBN-13 and (when one exists) ISBN-10 forms."""
-    candidate = stdnum_isbn.compact(value.split("(")[0].strip(), convert=False)
-    if not stdnum_isbn.is_valid(candidate):
-        digits = "".join(ch for ch in candidate if ch.isdigit() or ch in "Xx").upper()
-        return [digits] if digits else []
-    forms = {stdnum_isbn.to_isbn13(candidate)}
-    with suppress(ValueError):  # a 979 ISBN-13 has no ISBN-10 form
-        forms.add(stdnum_isbn.to_isbn10(candidate))
-    return sorted(forms)
+    """An ISBN as digits, in its ISBN-13 and (when one exists) ISBN-10 forms.
+
+    Checked with the ISO 2108 check digits by hand rather than with stdnum's
+    ``isbn`` module, which validates the number again in each conversion: this
+    runs for every record of every import. An invalid ISBN is kept as its digits,
+    so a misprinted number on the book can still be searched as printed.
+    """
+    digits = "".join(ch for ch in value.split("(")[0] if ch.isdigit() or ch in "Xx").upper()
+    if len(digits) == 10 and digits[-1] == _isbn10_check(digits[:9]):
+        body = "978" + digits[:9]
+        return sorted({body + _isbn13_check(body), digits})
+    if len(digits) == 13 and digits[:3] in {"978", "979"} and digits[-1] == _isbn13_check(digits):
+        if digits.startswith("978"):
+            return sorted({digits, digits[3:12] + _isbn10_check(digits[3:12])})
+        return [digits]
+    return [digits] if digits else []
+
+
+def _isbn10_check(body: str) -> str:
+    if not body.isdigit():
+        return ""
+    remainder = sum((10 - n) * int(d) for n, d in enumerate(body)) % 11
+    return "0123456789X"[(11 - remainder) % 11]
+
+
+def _isbn13_check(digits: str) -> str:
+    body = digits[:12]
+    if not body.isdigit():
+        return ""
+    total = sum(int(d) * (3 if n % 2 else 1) for n, d in enumerate(body))
+    return str((10 - total % 10) % 10)
 
 
 def issn_form(value: str) -> str:

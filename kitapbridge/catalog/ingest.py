@@ -118,10 +118,13 @@ def ingest(
         logger.info("run %s: resuming after %d records", run_id, done)
     folder = WordFolder()
     try:
-        for batch in _batches(records, skip=done, size=batch_size):
+        for number, batch in enumerate(_batches(records, skip=done, size=batch_size)):
             with sessions.begin() as session:
                 run = _resumable_run(session, run_id)
                 apply_batch(session, run, batch, folder)
+            if number == 0:
+                with sessions.begin() as session:
+                    bulk.refresh_statistics(session)
             if on_batch is not None:
                 on_batch(run)
         with sessions.begin() as session:
@@ -245,7 +248,7 @@ def _existing(session: Session, run: ImportRun, local_ids: list[str]) -> dict[st
         statement = select(*columns, RECORDS.c.last_seen_run_id).where(
             RECORDS.c.school_id == run.school_id,
             RECORDS.c.system == run.system,
-            RECORDS.c.local_id.in_(part),
+            bulk.one_of(session, RECORDS.c.local_id, part),
         )
         found.update((row.local_id, row) for row in session.execute(statement))
     return found
@@ -263,7 +266,7 @@ def _keep_versions(session: Session, run: ImportRun, record_ids: list[int], now:
             RECORDS.c.modified_at,
             literal(now, RECORDS.c.modified_at.type),
             literal(run.id, RECORDS.c.id.type),
-        ).where(RECORDS.c.id.in_(part))
+        ).where(bulk.one_of(session, RECORDS.c.id, part))
         versions = cast(Table, RecordVersion.__table__)
         session.execute(versions.insert().from_select([*columns, "replaced_by_run_id"], current))
 
@@ -319,7 +322,7 @@ def _mark_seen(session: Session, run: ImportRun, record_ids: list[int], now: dat
     for part in bulk.chunks(record_ids):
         session.execute(
             update(RECORDS)
-            .where(RECORDS.c.id.in_(part))
+            .where(bulk.one_of(session, RECORDS.c.id, part))
             .values(last_seen_run_id=run.id, last_seen_at=now)
         )
 
@@ -391,7 +394,9 @@ def _sweep_deletions(session: Session, run: ImportRun, now: datetime) -> int:
     ids = list(session.scalars(gone))
     for part in bulk.chunks(ids):
         session.execute(
-            update(RECORDS).where(RECORDS.c.id.in_(part)).values(deleted=True, modified_at=now)
+            update(RECORDS)
+            .where(bulk.one_of(session, RECORDS.c.id, part))
+            .values(deleted=True, modified_at=now)
         )
     bulk.delete_index_entries(session, ids)
     return len(ids)

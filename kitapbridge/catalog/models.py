@@ -251,20 +251,24 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+# The two index tables hold derived data, rebuilt from ``source_records.marc`` at will;
+# they carry no foreign key, because a per-row FK check costs more than the row itself
+# when an import writes millions of them. ``catalog.bulk`` deletes a record's rows
+# whenever it replaces or deletes the record.
+
+
 class IndexTerm(Base):
     """One word of one index of one record: the search engine's posting list.
 
     The primary key (term, idx, record_id) is the lookup path for a word, a
-    prefix range and an ``any`` search alike.
+    prefix range and an ``any`` search alike, answered from the index alone.
     """
 
     __tablename__ = "index_terms"
 
     term: Mapped[str] = mapped_column(TermText, primary_key=True)
     idx: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    record_id: Mapped[int] = mapped_column(
-        ForeignKey("source_records.id"), primary_key=True, index=True
-    )
+    record_id: Mapped[int] = mapped_column(RowId, primary_key=True, index=True)
 
 
 class IndexPhrase(Base):
@@ -278,7 +282,6 @@ class IndexPhrase(Base):
     __tablename__ = "index_phrases"
     __table_args__ = (Index("ix_index_phrases_lookup", "idx", "phrase"),)
 
-    id: Mapped[int] = mapped_column(RowId, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"), index=True)
-    idx: Mapped[int] = mapped_column(SmallInteger)
-    phrase: Mapped[str] = mapped_column(TermText)
+    record_id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    idx: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    phrase: Mapped[str] = mapped_column(TermText, primary_key=True)
