@@ -145,7 +145,7 @@ def apply_batch(
 ) -> None:
     """Write one batch of ``(position, source, conversion)`` under ``run`` (no commit)."""
     now = datetime.now(UTC)
-    prepared, rejected = _prepare_batch(batch, folder)
+    prepared, rejected = _prepare_batch(batch)
     existing = _existing(session, run, [p.local_id for p in prepared] + _rejected_ids(rejected))
     written: list[PreparedRecord] = []
     replaced_ids: list[int] = []
@@ -168,6 +168,8 @@ def apply_batch(
         else:
             counts["unchanged"] += 1
             unchanged_ids.append(old.id)
+    for record in written:
+        record.index(folder)
     _keep_versions(session, run, changed_ids, now)
     record_ids = _upsert_records(session, run, written, now)
     _mark_seen(session, run, unchanged_ids + _seen_rejected(existing, rejected), now)
@@ -214,13 +216,13 @@ def _batches(
 
 
 def _prepare_batch(
-    batch: Sequence[tuple[int, SourceRecord, Conversion]], folder: WordFolder
+    batch: Sequence[tuple[int, SourceRecord, Conversion]],
 ) -> tuple[list[PreparedRecord], list[Rejection]]:
     prepared: list[PreparedRecord] = []
     rejected: list[Rejection] = []
     first_position: dict[str, int] = {}
     for position, source, conversion in batch:
-        outcome = prepare_record(position, source, conversion, folder)
+        outcome = prepare_record(position, source, conversion)
         if isinstance(outcome, Rejection):
             rejected.append(outcome)
         elif outcome.local_id in first_position:
@@ -294,9 +296,9 @@ def _upsert_records(
             "first_seen_run_id": run.id,
             "last_seen_run_id": run.id,
             "deleted": False,
-            "sort_title": r.index.sort_title,
-            "sort_creator": r.index.sort_creator,
-            "sort_year": r.index.sort_year,
+            "sort_title": r.entries.sort_title,
+            "sort_creator": r.entries.sort_creator,
+            "sort_year": r.entries.sort_year,
         }
         for r in written
     ]
@@ -334,8 +336,8 @@ def _insert_index(
     phrases: list[tuple[int, int, str]] = []
     for record in written:
         record_id = record_ids[record.local_id]
-        terms.extend((term, int(idx), record_id) for idx, term in record.index.terms)
-        phrases.extend((record_id, int(idx), phrase) for idx, phrase in record.index.phrases)
+        terms.extend((term, int(idx), record_id) for idx, term in record.entries.terms)
+        phrases.extend((record_id, int(idx), phrase) for idx, phrase in record.entries.phrases)
     bulk.insert_index_entries(session, terms, phrases)
 
 

@@ -129,6 +129,8 @@ class StoredRecord(Base):
 
     ``content_hash`` hashes what the school delivered (MARC21 plus holdings), so
     a staff edit of ``marc`` does not make the next identical import look changed.
+    ``last_seen_*`` are deliberately not indexed: every import touches them on every
+    record, and an unindexed column keeps those updates cheap (PostgreSQL HOT).
     ``modified_at`` moves only when the content changes (OAI datestamp, SRU
     lastModificationDate). The ``sort_*`` columns serve sorting and keyset paging.
     """
@@ -136,7 +138,6 @@ class StoredRecord(Base):
     __tablename__ = "source_records"
     __table_args__ = (
         UniqueConstraint("school_id", "system", "local_id", name="uq_source_records_local_id"),
-        Index("ix_source_records_last_seen", "school_id", "system", "last_seen_run_id"),
         Index("ix_source_records_modified", "modified_at", "id"),
         Index("ix_source_records_sort_title", "sort_title", "id"),
         Index("ix_source_records_sort_creator", "sort_creator", "id"),

@@ -156,12 +156,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("school_id", "system", "local_id", name="uq_source_records_local_id"),
     )
     op.create_index(
-        "ix_source_records_last_seen",
-        "source_records",
-        ["school_id", "system", "last_seen_run_id"],
-        unique=False,
-    )
-    op.create_index(
         "ix_source_records_modified", "source_records", ["modified_at", "id"], unique=False
     )
     op.create_index(
@@ -280,7 +274,6 @@ def downgrade() -> None:
     op.drop_index("ix_source_records_sort_title", table_name="source_records")
     op.drop_index("ix_source_records_sort_creator", table_name="source_records")
     op.drop_index("ix_source_records_modified", table_name="source_records")
-    op.drop_index("ix_source_records_last_seen", table_name="source_records")
     op.drop_table("source_records")
     op.drop_index(op.f("ix_quarantine_run_id"), table_name="quarantine")
     op.drop_table("quarantine")
