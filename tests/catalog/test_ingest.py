@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+import pytest
 from catalog_builders import SCHOOL, book, copy, incoming, rejected
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +27,7 @@ from kitapbridge.catalog.records import find_record, marc_of, record_history
 from kitapbridge.catalog.schools import ensure_school
 from kitapbridge.catalog.search import count
 from kitapbridge.connectors.base import SourceSystem
+from kitapbridge.errors import KitapbridgeError
 
 BROKEN = b"00042nam  2200025   4500\x1e\x1d"
 
@@ -267,3 +269,35 @@ def test_staff_edit_is_audited_and_survives_an_unchanged_import(
 def _title_in_json(marc_json: dict[str, Any]) -> str:
     title = next(field["245"] for field in marc_json["fields"] if "245" in field)
     return str(title["subfields"][0]["a"])
+
+
+class ExportReadError(KitapbridgeError):
+    """The export file went away mid-read (simulated)."""
+
+
+def failing_after(export: Sequence[IncomingRecord], count: int) -> Iterator[IncomingRecord]:
+    yield from export[:count]
+    raise ExportReadError("connection to the school database lost")
+
+
+def test_failed_run_is_reported_and_resumes_by_run_id(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        school = ensure_school(session, SCHOOL)
+        run_id = start_run(session, school, SourceSystem.MARC, started_by="test").id
+    progress: list[int] = []
+
+    with pytest.raises(ExportReadError):
+        ingest(sessions, run_id, failing_after(first_export(), 3), batch_size=2,
+               on_batch=lambda run: progress.append(run.records_done))  # fmt: skip
+
+    with sessions() as session:
+        failed = session.get(ImportRun, run_id)
+        assert failed is not None and failed.status == RunStatus.FAILED
+        assert failed.report["error"] == "ExportReadError: connection to the school database lost"
+        assert (failed.records_done, failed.added) == (2, 2)  # the half batch was rolled back
+    assert progress == [2]
+
+    resumed = ingest(sessions, run_id, first_export(), batch_size=2)
+
+    assert resumed.status == RunStatus.COMPLETED
+    assert run_counts(resumed) == counts(seen=5, added=4, quarantined=1)
