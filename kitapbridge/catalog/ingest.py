@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, cast
@@ -113,6 +114,7 @@ def ingest(
         run = _resumable_run(session, run_id)
         if run.status == RunStatus.COMPLETED:
             return run
+        run.status = RunStatus.RUNNING
         done = run.records_done
     if done:
         logger.info("run %s: resuming after %d records", run_id, done)
@@ -120,7 +122,7 @@ def ingest(
     try:
         for number, batch in enumerate(_batches(records, skip=done, size=batch_size)):
             with sessions.begin() as session:
-                run = _resumable_run(session, run_id)
+                run = _resumable_run(session, run_id, at_position=batch[0][0])
                 apply_batch(session, run, batch, folder)
             if number == 0:
                 with sessions.begin() as session:
@@ -147,38 +149,61 @@ def apply_batch(
     now = datetime.now(UTC)
     prepared, rejected = _prepare_batch(batch)
     existing = _existing(session, run, [p.local_id for p in prepared] + _rejected_ids(rejected))
-    written: list[PreparedRecord] = []
-    replaced_ids: list[int] = []
-    changed_ids: list[int] = []
-    unchanged_ids: list[int] = []
-    counts: Counter[str] = Counter()
+    plan = _classify(run, prepared, existing, rejected)
+    written = plan.written
+    for record in written:
+        record.index(folder)
+    _keep_versions(session, run, plan.changed_ids, now)
+    record_ids = _upsert_records(session, run, written, now)
+    _mark_seen(session, run, plan.unchanged_ids + _seen_rejected(existing, rejected), now)
+    bulk.delete_index_entries(session, plan.replaced_ids)
+    _insert_index(session, written, record_ids)
+    warnings = replace_holdings(session, run.school_id, written, record_ids, plan.replaced_ids)
+    _quarantine(session, run, rejected)
+    plan.counts["quarantined"] += len(rejected)
+    _count(run, plan.counts, len(batch), warnings)
+
+
+@dataclass
+class _BatchPlan:
+    """What to do with each prepared record of a batch, decided against the store."""
+
+    written: list[PreparedRecord] = field(default_factory=list)
+    """Added, updated or restored: (re)written with holdings and index entries."""
+    replaced_ids: list[int] = field(default_factory=list)
+    """Stored records being overwritten (updated or restored)."""
+    changed_ids: list[int] = field(default_factory=list)
+    """Of those, the ones whose content changed: their current version goes to history."""
+    unchanged_ids: list[int] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def _classify(
+    run: ImportRun,
+    prepared: list[PreparedRecord],
+    existing: dict[str, Any],
+    rejected: list[Rejection],
+) -> _BatchPlan:
+    """Added, updated, restored or unchanged; a local id this run already stored in an
+    earlier batch is a duplicate in the export and joins ``rejected``."""
+    plan = _BatchPlan()
     for record in prepared:
         old = existing.get(record.local_id)
         if old is None:
-            counts["added"] += 1
-            written.append(record)
+            plan.counts["added"] += 1
+            plan.written.append(record)
         elif old.last_seen_run_id == run.id:
             rejected.append(_duplicate(record))
         elif old.deleted or old.content_hash != record.content_hash:
-            counts["restored" if old.deleted else "updated"] += 1
-            written.append(record)
-            replaced_ids.append(old.id)
+            plan.counts["restored" if old.deleted else "updated"] += 1
+            plan.written.append(record)
+            plan.replaced_ids.append(old.id)
             if old.content_hash != record.content_hash:
-                changed_ids.append(old.id)
+                plan.changed_ids.append(old.id)
         else:
-            counts["unchanged"] += 1
-            unchanged_ids.append(old.id)
-    for record in written:
-        record.index(folder)
-    _keep_versions(session, run, changed_ids, now)
-    record_ids = _upsert_records(session, run, written, now)
-    _mark_seen(session, run, unchanged_ids + _seen_rejected(existing, rejected), now)
-    bulk.delete_index_entries(session, replaced_ids)
-    _insert_index(session, written, record_ids)
-    warnings = replace_holdings(session, run.school_id, written, record_ids, replaced_ids)
-    _quarantine(session, run, rejected)
-    counts["quarantined"] += len(rejected)
-    _count(run, counts, len(batch), warnings)
+            plan.counts["unchanged"] += 1
+            plan.unchanged_ids.append(old.id)
+    return plan
 
 
 def finish_run(session: Session, run: ImportRun) -> None:
@@ -196,10 +221,20 @@ def run_counts(run: ImportRun) -> dict[str, int]:
     return {"seen": run.records_done, **{name: getattr(run, name) for name in COUNTERS}}
 
 
-def _resumable_run(session: Session, run_id: int) -> ImportRun:
-    run = session.get(ImportRun, run_id)
+def _resumable_run(session: Session, run_id: int, at_position: int | None = None) -> ImportRun:
+    """The run, locked for this transaction; check it is where this process left it.
+
+    Two processes resuming one run would each count the same records; the row lock
+    (PostgreSQL) or the single writer (SQLite) plus this check stops the second one.
+    """
+    run = session.get(ImportRun, run_id, with_for_update=at_position is not None)
     if run is None:
         raise RunStateError(f"no import run {run_id}")
+    if at_position is not None and run.records_done != at_position:
+        raise RunStateError(
+            f"run {run_id} is at record {run.records_done}, not {at_position}: "
+            "another process is importing it"
+        )
     return run
 
 

@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog.edits import edit_record, update_holding
-from kitapbridge.catalog.ingest import IncomingRecord, ingest, run_counts, start_run
+from kitapbridge.catalog.ingest import (
+    IncomingRecord,
+    RunStateError,
+    ingest,
+    run_counts,
+    start_run,
+)
 from kitapbridge.catalog.models import (
     AuditEntry,
     Holding,
@@ -301,3 +307,18 @@ def test_failed_run_is_reported_and_resumes_by_run_id(sessions: sessionmaker[Ses
 
     assert resumed.status == RunStatus.COMPLETED
     assert run_counts(resumed) == counts(seen=5, added=4, quarantined=1)
+
+
+def test_a_second_process_on_the_same_run_is_stopped(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        school = ensure_school(session, SCHOOL)
+        run_id = start_run(session, school, SourceSystem.MARC, started_by="test").id
+
+    def other_process_advances(run: ImportRun) -> None:
+        with sessions.begin() as session:
+            stored = session.get(ImportRun, run_id)
+            assert stored is not None
+            stored.records_done += 2
+
+    with pytest.raises(RunStateError, match="is at record 4, not 2: another process"):
+        ingest(sessions, run_id, first_export(), batch_size=2, on_batch=other_process_advances)
