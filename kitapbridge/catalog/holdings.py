@@ -16,7 +16,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog import bulk
-from kitapbridge.catalog.models import Holding, StoredRecord
+from kitapbridge.catalog.models import MAX_BARCODE_LENGTH, Holding, StoredRecord
 
 if TYPE_CHECKING:
     from kitapbridge.catalog.prepare import PreparedRecord
@@ -51,6 +51,12 @@ def replace_holdings(
     for record in written:
         for holding in record.source.holdings:
             barcode = holding.barcode.strip() if holding.barcode else None
+            if barcode and len(barcode) > MAX_BARCODE_LENGTH:
+                warnings.append(
+                    f"barcode {barcode[:20]!r}… on record {record.local_id!r} is longer than "
+                    f"{MAX_BARCODE_LENGTH} characters; the copy is kept without it"
+                )
+                barcode = None
             if barcode and barcode in by_barcode:
                 earlier = rows[by_barcode[barcode]]
                 warnings.append(

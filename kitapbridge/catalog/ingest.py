@@ -48,7 +48,12 @@ from kitapbridge.catalog.models import (
     School,
     StoredRecord,
 )
-from kitapbridge.catalog.prepare import PreparedRecord, Rejection, prepare_record
+from kitapbridge.catalog.prepare import (
+    MAX_LOCAL_ID_LENGTH,
+    PreparedRecord,
+    Rejection,
+    prepare_record,
+)
 from kitapbridge.connectors.base import SourceRecord, SourceSystem
 from kitapbridge.errors import KitapbridgeError
 from kitapbridge.marc.conversion import Conversion
@@ -385,7 +390,7 @@ def _quarantine(session: Session, run: ImportRun, rejected: list[Rejection]) -> 
             "school_id": run.school_id,
             "record_index": r.position,
             "byte_offset": r.source.offset,
-            "local_id": r.source.local_id,
+            "local_id": (r.source.local_id or "")[:MAX_LOCAL_ID_LENGTH] or None,
             "raw": r.source.raw,
             "reason": r.reason,
             "issues": {

@@ -38,6 +38,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 # Term-index keys are compared byte-wise so that a prefix range (``term >= 'abai'
 # AND term < 'abaj'``) is exactly "starts with", whatever the server's locale.
 TermText = String(200).with_variant(String(200, collation="C"), "postgresql")
+MAX_BARCODE_LENGTH = 64
+"""Longest item barcode stored; ISO 28560 primary item identifiers are far shorter."""
 # Identifiers ride on BIGINT in PostgreSQL; SQLite needs INTEGER for its rowid alias.
 RowId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -207,14 +209,14 @@ class Holding(Base):
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"), index=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    barcode: Mapped[str | None] = mapped_column(String(64))
-    inventory_number: Mapped[str | None] = mapped_column(String(64))
-    call_number: Mapped[str | None] = mapped_column(String(200))
-    shelf_location: Mapped[str | None] = mapped_column(String(200))
-    sigla: Mapped[str | None] = mapped_column(String(64))
+    barcode: Mapped[str | None] = mapped_column(String(MAX_BARCODE_LENGTH))
+    inventory_number: Mapped[str | None] = mapped_column(Text)
+    call_number: Mapped[str | None] = mapped_column(Text)
+    shelf_location: Mapped[str | None] = mapped_column(Text)
+    sigla: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    currency: Mapped[str | None] = mapped_column(String(3))
+    currency: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
 
 

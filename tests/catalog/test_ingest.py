@@ -32,6 +32,7 @@ from kitapbridge.catalog.query import TermClause
 from kitapbridge.catalog.records import find_record, marc_of, record_history
 from kitapbridge.catalog.schools import ensure_school
 from kitapbridge.catalog.search import count
+from kitapbridge.connectors.base import Holding as SourceHolding
 from kitapbridge.connectors.base import SourceSystem
 from kitapbridge.errors import KitapbridgeError
 
@@ -322,3 +323,33 @@ def test_a_second_process_on_the_same_run_is_stopped(sessions: sessionmaker[Sess
 
     with pytest.raises(RunStateError, match="is at record 4, not 2: another process"):
         ingest(sessions, run_id, first_export(), batch_size=2, on_batch=other_process_advances)
+
+
+def test_oversized_values_are_reported_not_fatal(sessions: sessionmaker[Session]) -> None:
+    long_barcode = "4" * 80
+    export = [
+        incoming(book("X" * 250, "Абай жолы"), index=0),
+        incoming(
+            book("KZ-2", "Қазақ әдебиеті"),
+            holdings=[SourceHolding(barcode=long_barcode, call_number="Ш" * 500, currency="теңге")],
+            index=1,
+        ),
+    ]
+
+    run = import_export(sessions, export)
+
+    assert run_counts(run) == counts(seen=2, added=1, quarantined=1)
+    assert run.report["warnings"] == [
+        f"barcode {long_barcode[:20]!r}… on record 'KZ-2' is longer than 64 characters; "
+        "the copy is kept without it"
+    ]
+    with sessions() as session:
+        quarantined = session.scalars(select(QuarantinedRecord)).one()
+        assert quarantined.reason == f"local id longer than 200 characters: {'X' * 40}…"
+        assert quarantined.local_id == "X" * 200
+        copy_kept = session.scalars(select(Holding)).one()
+        assert (copy_kept.barcode, copy_kept.call_number, copy_kept.currency) == (
+            None,
+            "Ш" * 500,
+            "теңге",
+        )

@@ -177,13 +177,13 @@ def upgrade() -> None:
             "school_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("barcode", sa.String(length=64), nullable=True),
-        sa.Column("inventory_number", sa.String(length=64), nullable=True),
-        sa.Column("call_number", sa.String(length=200), nullable=True),
-        sa.Column("shelf_location", sa.String(length=200), nullable=True),
-        sa.Column("sigla", sa.String(length=64), nullable=True),
+        sa.Column("inventory_number", sa.Text(), nullable=True),
+        sa.Column("call_number", sa.Text(), nullable=True),
+        sa.Column("shelf_location", sa.Text(), nullable=True),
+        sa.Column("sigla", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("price", sa.Numeric(precision=12, scale=2), nullable=True),
-        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("currency", sa.String(length=16), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["record_id"],
