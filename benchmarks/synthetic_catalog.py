@@ -81,7 +81,9 @@ def marc_record(n: int, version: int = 0) -> pymarc.Record:
         pymarc.Field(tag="001", data=f"SYN{n:08d}"),
         pymarc.Field(tag="005", data="20240101120000.0"),
         pymarc.Field(tag="008", data=f"240101s{year}    kz            000 1 {lang} d"),
-        pymarc.Field(tag="020", indicators=[" ", " "], subfields=[pymarc.Subfield("a", _isbn(n))]),
+        pymarc.Field(
+            tag="020", indicators=[" ", " "], subfields=[pymarc.Subfield("a", isbn_of(n))]
+        ),
         pymarc.Field(
             tag="080", indicators=["0", " "], subfields=[pymarc.Subfield("a", "821.512.122")]
         ),
@@ -114,8 +116,9 @@ def marc_record(n: int, version: int = 0) -> pymarc.Record:
     return record
 
 
-def _isbn(n: int) -> str:
-    body = f"978601{n % 10_000_000:07d}"
+def isbn_of(n: int) -> str:
+    """The ISBN-13 of synthetic record n (valid check digit)."""
+    body = f"978601{n % 1_000_000:06d}"
     check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10) % 10
     return body + str(check)
 

@@ -16,7 +16,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog import bulk
-from kitapbridge.catalog.models import Holding, StoredRecord
+from kitapbridge.catalog.models import MAX_BARCODE_LENGTH, Holding, StoredRecord
 
 if TYPE_CHECKING:
     from kitapbridge.catalog.prepare import PreparedRecord
@@ -44,13 +44,19 @@ def replace_holdings(
 ) -> list[str]:
     """Replace the copies of the written records; returns warnings for the run report."""
     for part in bulk.chunks(replaced_ids):
-        session.execute(delete(HOLDINGS).where(HOLDINGS.c.record_id.in_(part)))
+        session.execute(delete(HOLDINGS).where(bulk.one_of(session, HOLDINGS.c.record_id, part)))
     rows: list[dict[str, object]] = []
     by_barcode: dict[str, int] = {}
     warnings: list[str] = []
     for record in written:
         for holding in record.source.holdings:
             barcode = holding.barcode.strip() if holding.barcode else None
+            if barcode and len(barcode) > MAX_BARCODE_LENGTH:
+                warnings.append(
+                    f"barcode {barcode[:20]!r}… on record {record.local_id!r} is longer than "
+                    f"{MAX_BARCODE_LENGTH} characters; the copy is kept without it"
+                )
+                barcode = None
             if barcode and barcode in by_barcode:
                 earlier = rows[by_barcode[barcode]]
                 warnings.append(

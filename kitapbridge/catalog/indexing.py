@@ -15,11 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pymarc
-from stdnum import isbn as stdnum_isbn
 from stdnum import issn as stdnum_issn
 
 from kitapbridge.catalog.models import SearchIndex
@@ -42,6 +40,14 @@ _WORD_FIELDS: dict[SearchIndex, tuple[tuple[str, ...], str]] = {
     ),
     SearchIndex.PUBLISHER: (("260", "264"), "b"),
 }
+_WORD_TAGS: dict[str, tuple[SearchIndex, str]] = {
+    tag: (search_index, codes)
+    for search_index, (tags, codes) in _WORD_FIELDS.items()
+    for tag in tags
+}
+# The first of these (in record order: main entry before added entries) gives the sort key.
+_SORT_CREATOR_TAGS = frozenset({"100", "110", "111", "700", "710"})
+_CODE_TAGS = frozenset({"001", "020", "022", "035", "041", "080", "084"})
 # Tags whose second indicator counts non-filing characters (an article to skip).
 _NONFILING_IND2 = frozenset({"130", "240", "245", "730"})
 
@@ -86,17 +92,23 @@ def index_record(record: pymarc.Record, folder: WordFolder | None = None) -> Rec
     """The term-index entries and sort keys of one MARC21 record."""
     folder = folder or WordFolder()
     entry = RecordIndex()
-    for search_index, (tags, codes) in _WORD_FIELDS.items():
-        for marc_field in record.get_fields(*tags):
-            if marc_field.tag == "264" and marc_field.indicator2 not in {"1", " "}:
-                continue  # 264 ind2 1 = publication; 0/2/3/4 are not the publisher
-            words = folder.words(_field_text(marc_field, codes))
-            if words:
-                entry.terms.update((search_index, word) for word in words)
-                entry.phrases.add((search_index, _phrase(words)))
+    for marc_field in record.fields:  # one pass: this runs for every record imported
+        target = _WORD_TAGS.get(marc_field.tag)
+        if target is None:
+            continue
+        if marc_field.tag == "264" and marc_field.indicator2 not in {"1", " "}:
+            continue  # 264 ind2 1 = publication; 0/2/3/4 are not the publisher
+        search_index, codes = target
+        words = folder.words(_field_text(marc_field, codes))
+        if not words:
+            continue
+        entry.terms.update((search_index, word) for word in words)
+        entry.phrases.add((search_index, _phrase(words)))
+        if marc_field.tag == "245" and not entry.sort_title:
+            entry.sort_title = " ".join(words)[:MAX_KEY_LENGTH]
+        elif marc_field.tag in _SORT_CREATOR_TAGS and not entry.sort_creator:
+            entry.sort_creator = " ".join(words)[:MAX_KEY_LENGTH]
     _index_codes(record, entry)
-    entry.sort_title = _sort_title(record, folder)
-    entry.sort_creator = _sort_creator(record, folder)
     entry.sort_year = publication_year(record)
     if entry.sort_year:
         entry.terms.add((SearchIndex.DATE, str(entry.sort_year)))
@@ -104,29 +116,59 @@ def index_record(record: pymarc.Record, folder: WordFolder | None = None) -> Rec
 
 
 def _index_codes(record: pymarc.Record, entry: RecordIndex) -> None:
-    for value in _subfield_values(record, ("020",), "az"):
-        entry.terms.update((SearchIndex.ISBN, form) for form in isbn_forms(value))
-    for value in _subfield_values(record, ("022",), "ayz"):
-        compact = issn_form(value)
-        if compact:
-            entry.terms.add((SearchIndex.ISSN, compact))
-    control = record.get("001")
-    if control is not None and control.data and control.data.strip():
-        entry.terms.add((SearchIndex.CONTROL_NUMBER, notation_key(control.data)))
-    for value in _subfield_values(record, ("035",), "a"):
-        entry.terms.add((SearchIndex.CONTROL_NUMBER, notation_key(value)))
-    for code in _language_codes(record):
-        entry.terms.add((SearchIndex.LANGUAGE, code))
-    for value in _subfield_values(record, ("080",), "a"):
-        entry.terms.add((SearchIndex.UDC, notation_key(value)))
-    for marc_field in record.get_fields("084"):
-        scheme = (marc_field.get("2") or "").casefold()
-        if "bbk" in scheme or "ббк" in scheme:
-            for value in marc_field.get_subfields("a"):
-                entry.terms.add((SearchIndex.BBK, notation_key(value)))
-    entry.terms.discard((SearchIndex.UDC, ""))
-    entry.terms.discard((SearchIndex.BBK, ""))
-    entry.terms.discard((SearchIndex.CONTROL_NUMBER, ""))
+    terms = entry.terms
+    for marc_field in record.fields:
+        tag = marc_field.tag
+        if tag not in _CODE_TAGS:
+            continue
+        if tag == "001":
+            if marc_field.data and marc_field.data.strip():
+                terms.add((SearchIndex.CONTROL_NUMBER, notation_key(marc_field.data)))
+        elif tag == "020":
+            for value in _values(marc_field, "az"):
+                terms.update((SearchIndex.ISBN, form) for form in isbn_forms(value))
+        elif tag == "022":
+            terms.update(
+                (SearchIndex.ISSN, issn_form(value)) for value in _values(marc_field, "ayz")
+            )
+        elif tag == "035":
+            terms.update(
+                (SearchIndex.CONTROL_NUMBER, notation_key(v)) for v in _values(marc_field, "a")
+            )
+        elif tag == "041":
+            terms.update((SearchIndex.LANGUAGE, code) for code in _packed_languages(marc_field))
+        elif tag == "080":
+            terms.update((SearchIndex.UDC, notation_key(v)) for v in _values(marc_field, "a"))
+        elif _is_bbk(marc_field):
+            terms.update((SearchIndex.BBK, notation_key(v)) for v in _values(marc_field, "a"))
+    language = _fixed_data(record)[35:38].strip().casefold()
+    if len(language) == 3 and language.isalpha():
+        terms.add((SearchIndex.LANGUAGE, language))
+    for empty in ((SearchIndex.UDC, ""), (SearchIndex.BBK, ""), (SearchIndex.ISSN, "")):
+        terms.discard(empty)
+    terms.discard((SearchIndex.CONTROL_NUMBER, ""))
+
+
+def _values(marc_field: pymarc.Field, codes: str) -> list[str]:
+    return [sub.value for sub in marc_field.subfields if sub.code in codes and sub.value.strip()]
+
+
+def _packed_languages(marc_field: pymarc.Field) -> list[str]:
+    # Old practice packs several codes into one $a ("kazrus").
+    codes: list[str] = []
+    for value in _values(marc_field, "a"):
+        packed = value.strip().casefold()
+        codes.extend(
+            packed[start : start + 3]
+            for start in range(0, len(packed) - 2, 3)
+            if packed[start : start + 3].isalpha()
+        )
+    return codes
+
+
+def _is_bbk(marc_field: pymarc.Field) -> bool:
+    scheme = (marc_field.get("2") or "").casefold()
+    return "bbk" in scheme or "ббк" in scheme
 
 
 def notation_key(value: str) -> str:
@@ -135,15 +177,37 @@ def notation_key(value: str) -> str:
 
 
 def isbn_forms(value: str) -> list[str]:
-    """An ISBN as digits, in both its ISBN-13 and (when one exists) ISBN-10 forms."""
-    candidate = stdnum_isbn.compact(value.split("(")[0].strip(), convert=False)
-    if not stdnum_isbn.is_valid(candidate):
-        digits = "".join(ch for ch in candidate if ch.isdigit() or ch in "Xx").upper()
-        return [digits] if digits else []
-    forms = {stdnum_isbn.to_isbn13(candidate)}
-    with suppress(ValueError):  # a 979 ISBN-13 has no ISBN-10 form
-        forms.add(stdnum_isbn.to_isbn10(candidate))
-    return sorted(forms)
+    """An ISBN as digits, in its ISBN-13 and (when one exists) ISBN-10 forms.
+
+    Checked with the ISO 2108 check digits by hand rather than with stdnum's
+    ``isbn`` module, which validates the number again in each conversion: this
+    runs for every record of every import. An invalid ISBN is kept as its digits,
+    so a misprinted number on the book can still be searched as printed.
+    """
+    digits = "".join(ch for ch in value.split("(")[0] if ch.isdigit() or ch in "Xx").upper()
+    if len(digits) == 10 and digits[-1] == _isbn10_check(digits[:9]):
+        body = "978" + digits[:9]
+        return sorted({body + _isbn13_check(body), digits})
+    if len(digits) == 13 and digits[:3] in {"978", "979"} and digits[-1] == _isbn13_check(digits):
+        if digits.startswith("978"):
+            return sorted({digits, digits[3:12] + _isbn10_check(digits[3:12])})
+        return [digits]
+    return [digits] if digits else []
+
+
+def _isbn10_check(body: str) -> str:
+    if not body.isdigit():
+        return ""
+    remainder = sum((10 - n) * int(d) for n, d in enumerate(body)) % 11
+    return "0123456789X"[(11 - remainder) % 11]
+
+
+def _isbn13_check(digits: str) -> str:
+    body = digits[:12]
+    if not body.isdigit():
+        return ""
+    total = sum(int(d) * (3 if n % 2 else 1) for n, d in enumerate(body))
+    return str((10 - total % 10) % 10)
 
 
 def issn_form(value: str) -> str:
@@ -172,39 +236,9 @@ def _phrase(words: list[str]) -> str:
     return (" " + " ".join(words) + " ")[:MAX_KEY_LENGTH]
 
 
-def _language_codes(record: pymarc.Record) -> Iterator[str]:
-    fixed = _fixed_data(record)
-    if len(fixed) >= 38:
-        code = fixed[35:38].strip().casefold()
-        if code.isalpha() and len(code) == 3:
-            yield code
-    for value in _subfield_values(record, ("041",), "a"):
-        # Old practice packs several codes into one $a ("kazrus").
-        packed = value.strip().casefold()
-        for start in range(0, len(packed) - 2, 3):
-            if packed[start : start + 3].isalpha():
-                yield packed[start : start + 3]
-
-
 def _fixed_data(record: pymarc.Record) -> str:
     control = record.get("008")
     return (control.data or "") if control is not None else ""
-
-
-def _sort_title(record: pymarc.Record, folder: WordFolder) -> str:
-    title = record.get("245")
-    if title is None:
-        return ""
-    text = _field_text(title, "abnp")
-    return " ".join(folder.words(text))[:MAX_KEY_LENGTH]
-
-
-def _sort_creator(record: pymarc.Record, folder: WordFolder) -> str:
-    for marc_field in record.get_fields("100", "110", "111", "700", "710"):
-        words = folder.words(_field_text(marc_field, "a"))
-        if words:
-            return " ".join(words)[:MAX_KEY_LENGTH]
-    return ""
 
 
 def _field_text(marc_field: pymarc.Field, codes: str) -> str:

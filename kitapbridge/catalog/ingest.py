@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, cast
@@ -47,7 +48,12 @@ from kitapbridge.catalog.models import (
     School,
     StoredRecord,
 )
-from kitapbridge.catalog.prepare import PreparedRecord, Rejection, prepare_record
+from kitapbridge.catalog.prepare import (
+    MAX_LOCAL_ID_LENGTH,
+    PreparedRecord,
+    Rejection,
+    prepare_record,
+)
 from kitapbridge.connectors.base import SourceRecord, SourceSystem
 from kitapbridge.errors import KitapbridgeError
 from kitapbridge.marc.conversion import Conversion
@@ -113,15 +119,19 @@ def ingest(
         run = _resumable_run(session, run_id)
         if run.status == RunStatus.COMPLETED:
             return run
+        run.status = RunStatus.RUNNING
         done = run.records_done
     if done:
         logger.info("run %s: resuming after %d records", run_id, done)
     folder = WordFolder()
     try:
-        for batch in _batches(records, skip=done, size=batch_size):
+        for number, batch in enumerate(_batches(records, skip=done, size=batch_size)):
             with sessions.begin() as session:
-                run = _resumable_run(session, run_id)
+                run = _resumable_run(session, run_id, at_position=batch[0][0])
                 apply_batch(session, run, batch, folder)
+            if number == 0:
+                with sessions.begin() as session:
+                    bulk.refresh_statistics(session)
             if on_batch is not None:
                 on_batch(run)
         with sessions.begin() as session:
@@ -142,38 +152,63 @@ def apply_batch(
 ) -> None:
     """Write one batch of ``(position, source, conversion)`` under ``run`` (no commit)."""
     now = datetime.now(UTC)
-    prepared, rejected = _prepare_batch(batch, folder)
+    prepared, rejected = _prepare_batch(batch)
     existing = _existing(session, run, [p.local_id for p in prepared] + _rejected_ids(rejected))
-    written: list[PreparedRecord] = []
-    replaced_ids: list[int] = []
-    changed_ids: list[int] = []
-    unchanged_ids: list[int] = []
-    counts: Counter[str] = Counter()
+    plan = _classify(run, prepared, existing, rejected)
+    written = plan.written
+    for record in written:
+        record.index(folder)
+    _keep_versions(session, run, plan.changed_ids, now)
+    record_ids = _upsert_records(session, run, written, now)
+    _mark_seen(session, run, plan.unchanged_ids + _seen_rejected(existing, rejected), now)
+    bulk.delete_index_entries(session, plan.replaced_ids)
+    _insert_index(session, written, record_ids)
+    warnings = replace_holdings(session, run.school_id, written, record_ids, plan.replaced_ids)
+    _quarantine(session, run, rejected)
+    plan.counts["quarantined"] += len(rejected)
+    _count(run, plan.counts, len(batch), warnings)
+
+
+@dataclass
+class _BatchPlan:
+    """What to do with each prepared record of a batch, decided against the store."""
+
+    written: list[PreparedRecord] = field(default_factory=list)
+    """Added, updated or restored: (re)written with holdings and index entries."""
+    replaced_ids: list[int] = field(default_factory=list)
+    """Stored records being overwritten (updated or restored)."""
+    changed_ids: list[int] = field(default_factory=list)
+    """Of those, the ones whose content changed: their current version goes to history."""
+    unchanged_ids: list[int] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def _classify(
+    run: ImportRun,
+    prepared: list[PreparedRecord],
+    existing: dict[str, Any],
+    rejected: list[Rejection],
+) -> _BatchPlan:
+    """Added, updated, restored or unchanged; a local id this run already stored in an
+    earlier batch is a duplicate in the export and joins ``rejected``."""
+    plan = _BatchPlan()
     for record in prepared:
         old = existing.get(record.local_id)
         if old is None:
-            counts["added"] += 1
-            written.append(record)
+            plan.counts["added"] += 1
+            plan.written.append(record)
         elif old.last_seen_run_id == run.id:
             rejected.append(_duplicate(record))
         elif old.deleted or old.content_hash != record.content_hash:
-            counts["restored" if old.deleted else "updated"] += 1
-            written.append(record)
-            replaced_ids.append(old.id)
+            plan.counts["restored" if old.deleted else "updated"] += 1
+            plan.written.append(record)
+            plan.replaced_ids.append(old.id)
             if old.content_hash != record.content_hash:
-                changed_ids.append(old.id)
+                plan.changed_ids.append(old.id)
         else:
-            counts["unchanged"] += 1
-            unchanged_ids.append(old.id)
-    _keep_versions(session, run, changed_ids, now)
-    record_ids = _upsert_records(session, run, written, now)
-    _mark_seen(session, run, unchanged_ids + _seen_rejected(existing, rejected), now)
-    bulk.delete_index_entries(session, replaced_ids)
-    _insert_index(session, written, record_ids)
-    warnings = replace_holdings(session, run.school_id, written, record_ids, replaced_ids)
-    _quarantine(session, run, rejected)
-    counts["quarantined"] += len(rejected)
-    _count(run, counts, len(batch), warnings)
+            plan.counts["unchanged"] += 1
+            plan.unchanged_ids.append(old.id)
+    return plan
 
 
 def finish_run(session: Session, run: ImportRun) -> None:
@@ -191,10 +226,20 @@ def run_counts(run: ImportRun) -> dict[str, int]:
     return {"seen": run.records_done, **{name: getattr(run, name) for name in COUNTERS}}
 
 
-def _resumable_run(session: Session, run_id: int) -> ImportRun:
-    run = session.get(ImportRun, run_id)
+def _resumable_run(session: Session, run_id: int, at_position: int | None = None) -> ImportRun:
+    """The run, locked for this transaction; check it is where this process left it.
+
+    Two processes resuming one run would each count the same records; the row lock
+    (PostgreSQL) or the single writer (SQLite) plus this check stops the second one.
+    """
+    run = session.get(ImportRun, run_id, with_for_update=at_position is not None)
     if run is None:
         raise RunStateError(f"no import run {run_id}")
+    if at_position is not None and run.records_done != at_position:
+        raise RunStateError(
+            f"run {run_id} is at record {run.records_done}, not {at_position}: "
+            "another process is importing it"
+        )
     return run
 
 
@@ -211,13 +256,13 @@ def _batches(
 
 
 def _prepare_batch(
-    batch: Sequence[tuple[int, SourceRecord, Conversion]], folder: WordFolder
+    batch: Sequence[tuple[int, SourceRecord, Conversion]],
 ) -> tuple[list[PreparedRecord], list[Rejection]]:
     prepared: list[PreparedRecord] = []
     rejected: list[Rejection] = []
     first_position: dict[str, int] = {}
     for position, source, conversion in batch:
-        outcome = prepare_record(position, source, conversion, folder)
+        outcome = prepare_record(position, source, conversion)
         if isinstance(outcome, Rejection):
             rejected.append(outcome)
         elif outcome.local_id in first_position:
@@ -245,7 +290,7 @@ def _existing(session: Session, run: ImportRun, local_ids: list[str]) -> dict[st
         statement = select(*columns, RECORDS.c.last_seen_run_id).where(
             RECORDS.c.school_id == run.school_id,
             RECORDS.c.system == run.system,
-            RECORDS.c.local_id.in_(part),
+            bulk.one_of(session, RECORDS.c.local_id, part),
         )
         found.update((row.local_id, row) for row in session.execute(statement))
     return found
@@ -263,7 +308,7 @@ def _keep_versions(session: Session, run: ImportRun, record_ids: list[int], now:
             RECORDS.c.modified_at,
             literal(now, RECORDS.c.modified_at.type),
             literal(run.id, RECORDS.c.id.type),
-        ).where(RECORDS.c.id.in_(part))
+        ).where(bulk.one_of(session, RECORDS.c.id, part))
         versions = cast(Table, RecordVersion.__table__)
         session.execute(versions.insert().from_select([*columns, "replaced_by_run_id"], current))
 
@@ -291,9 +336,9 @@ def _upsert_records(
             "first_seen_run_id": run.id,
             "last_seen_run_id": run.id,
             "deleted": False,
-            "sort_title": r.index.sort_title,
-            "sort_creator": r.index.sort_creator,
-            "sort_year": r.index.sort_year,
+            "sort_title": r.entries.sort_title,
+            "sort_creator": r.entries.sort_creator,
+            "sort_year": r.entries.sort_year,
         }
         for r in written
     ]
@@ -319,7 +364,7 @@ def _mark_seen(session: Session, run: ImportRun, record_ids: list[int], now: dat
     for part in bulk.chunks(record_ids):
         session.execute(
             update(RECORDS)
-            .where(RECORDS.c.id.in_(part))
+            .where(bulk.one_of(session, RECORDS.c.id, part))
             .values(last_seen_run_id=run.id, last_seen_at=now)
         )
 
@@ -331,8 +376,8 @@ def _insert_index(
     phrases: list[tuple[int, int, str]] = []
     for record in written:
         record_id = record_ids[record.local_id]
-        terms.extend((term, int(idx), record_id) for idx, term in record.index.terms)
-        phrases.extend((record_id, int(idx), phrase) for idx, phrase in record.index.phrases)
+        terms.extend((term, int(idx), record_id) for idx, term in record.entries.terms)
+        phrases.extend((record_id, int(idx), phrase) for idx, phrase in record.entries.phrases)
     bulk.insert_index_entries(session, terms, phrases)
 
 
@@ -345,7 +390,7 @@ def _quarantine(session: Session, run: ImportRun, rejected: list[Rejection]) -> 
             "school_id": run.school_id,
             "record_index": r.position,
             "byte_offset": r.source.offset,
-            "local_id": r.source.local_id,
+            "local_id": (r.source.local_id or "")[:MAX_LOCAL_ID_LENGTH] or None,
             "raw": r.source.raw,
             "reason": r.reason,
             "issues": {
@@ -391,7 +436,9 @@ def _sweep_deletions(session: Session, run: ImportRun, now: datetime) -> int:
     ids = list(session.scalars(gone))
     for part in bulk.chunks(ids):
         session.execute(
-            update(RECORDS).where(RECORDS.c.id.in_(part)).values(deleted=True, modified_at=now)
+            update(RECORDS)
+            .where(bulk.one_of(session, RECORDS.c.id, part))
+            .values(deleted=True, modified_at=now)
         )
     bulk.delete_index_entries(session, ids)
     return len(ids)

@@ -38,6 +38,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 # Term-index keys are compared byte-wise so that a prefix range (``term >= 'abai'
 # AND term < 'abaj'``) is exactly "starts with", whatever the server's locale.
 TermText = String(200).with_variant(String(200, collation="C"), "postgresql")
+MAX_BARCODE_LENGTH = 64
+"""Longest item barcode stored; ISO 28560 primary item identifiers are far shorter."""
 # Identifiers ride on BIGINT in PostgreSQL; SQLite needs INTEGER for its rowid alias.
 RowId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -129,6 +131,8 @@ class StoredRecord(Base):
 
     ``content_hash`` hashes what the school delivered (MARC21 plus holdings), so
     a staff edit of ``marc`` does not make the next identical import look changed.
+    ``last_seen_*`` are deliberately not indexed: every import touches them on every
+    record, and an unindexed column keeps those updates cheap (PostgreSQL HOT).
     ``modified_at`` moves only when the content changes (OAI datestamp, SRU
     lastModificationDate). The ``sort_*`` columns serve sorting and keyset paging.
     """
@@ -136,7 +140,6 @@ class StoredRecord(Base):
     __tablename__ = "source_records"
     __table_args__ = (
         UniqueConstraint("school_id", "system", "local_id", name="uq_source_records_local_id"),
-        Index("ix_source_records_last_seen", "school_id", "system", "last_seen_run_id"),
         Index("ix_source_records_modified", "modified_at", "id"),
         Index("ix_source_records_sort_title", "sort_title", "id"),
         Index("ix_source_records_sort_creator", "sort_creator", "id"),
@@ -206,14 +209,14 @@ class Holding(Base):
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"), index=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    barcode: Mapped[str | None] = mapped_column(String(64))
-    inventory_number: Mapped[str | None] = mapped_column(String(64))
-    call_number: Mapped[str | None] = mapped_column(String(200))
-    shelf_location: Mapped[str | None] = mapped_column(String(200))
-    sigla: Mapped[str | None] = mapped_column(String(64))
+    barcode: Mapped[str | None] = mapped_column(String(MAX_BARCODE_LENGTH))
+    inventory_number: Mapped[str | None] = mapped_column(Text)
+    call_number: Mapped[str | None] = mapped_column(Text)
+    shelf_location: Mapped[str | None] = mapped_column(Text)
+    sigla: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    currency: Mapped[str | None] = mapped_column(String(3))
+    currency: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
 
 
@@ -251,20 +254,24 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+# The two index tables hold derived data, rebuilt from ``source_records.marc`` at will;
+# they carry no foreign key, because a per-row FK check costs more than the row itself
+# when an import writes millions of them. ``catalog.bulk`` deletes a record's rows
+# whenever it replaces or deletes the record.
+
+
 class IndexTerm(Base):
     """One word of one index of one record: the search engine's posting list.
 
     The primary key (term, idx, record_id) is the lookup path for a word, a
-    prefix range and an ``any`` search alike.
+    prefix range and an ``any`` search alike, answered from the index alone.
     """
 
     __tablename__ = "index_terms"
 
     term: Mapped[str] = mapped_column(TermText, primary_key=True)
     idx: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    record_id: Mapped[int] = mapped_column(
-        ForeignKey("source_records.id"), primary_key=True, index=True
-    )
+    record_id: Mapped[int] = mapped_column(RowId, primary_key=True, index=True)
 
 
 class IndexPhrase(Base):
@@ -278,7 +285,6 @@ class IndexPhrase(Base):
     __tablename__ = "index_phrases"
     __table_args__ = (Index("ix_index_phrases_lookup", "idx", "phrase"),)
 
-    id: Mapped[int] = mapped_column(RowId, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"), index=True)
-    idx: Mapped[int] = mapped_column(SmallInteger)
-    phrase: Mapped[str] = mapped_column(TermText)
+    record_id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    idx: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    phrase: Mapped[str] = mapped_column(TermText, primary_key=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pymarc
 
@@ -30,15 +30,24 @@ MAX_LOCAL_ID_LENGTH = 200
 
 @dataclass
 class PreparedRecord:
-    """A converted record with everything the store needs, computed once."""
+    """A converted record with everything the store needs, computed once.
+
+    ``index`` stays empty until ``index()`` is called: the driver indexes only
+    the records it writes, so an unchanged record costs no term extraction.
+    """
 
     position: int
     source: SourceRecord
     conversion: Conversion
+    record: pymarc.Record
     local_id: str
     marc: bytes
     content_hash: str
-    index: RecordIndex
+    entries: RecordIndex = field(default_factory=RecordIndex)
+
+    def index(self, folder: WordFolder) -> None:
+        """Compute the record's term-index entries and sort keys."""
+        self.entries = index_record(self.record, folder)
 
 
 @dataclass
@@ -52,9 +61,9 @@ class Rejection:
 
 
 def prepare_record(
-    position: int, source: SourceRecord, conversion: Conversion, folder: WordFolder
+    position: int, source: SourceRecord, conversion: Conversion
 ) -> PreparedRecord | Rejection:
-    """Serialise, hash and index one conversion, or say why it cannot be stored."""
+    """Serialise and hash one conversion, or say why it cannot be stored."""
     record = conversion.record
     if record is None:
         return Rejection(position, source, conversion, conversion.reject_reason or "rejected")
@@ -75,10 +84,10 @@ def prepare_record(
         position=position,
         source=source,
         conversion=conversion,
+        record=record,
         local_id=local_id,
         marc=marc,
         content_hash=content_hash,
-        index=index_record(record, folder),
     )
 
 

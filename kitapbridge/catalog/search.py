@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true, union
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog.indexing import WordFolder, isbn_forms, issn_form, notation_key
@@ -164,7 +164,11 @@ def compile_query(query: Query) -> ColumnElement[bool]:
     if query.operator is BooleanOperator.AND:
         return and_(left, right)
     if query.operator is BooleanOperator.OR:
-        return or_(left, right)
+        # A UNION of ids rather than ``left OR right``: PostgreSQL turns ``id IN (…)``
+        # into a join only when it is not under an OR, and a scan probing both sides
+        # for every record is what a rare-term query must not become.
+        either = union(select(StoredRecord.id).where(left), select(StoredRecord.id).where(right))
+        return StoredRecord.id.in_(either)
     return and_(left, not_(right))
 
 
@@ -199,12 +203,11 @@ def _indexes(index: str) -> frozenset[SearchIndex]:
 def _term_clause(clause: TermClause) -> ColumnElement[bool]:
     indexes = _indexes(clause.index)
     if clause.index in _CODE_INDEXES:
-        keys = _code_keys(clause)
-        return or_(*(_posting(indexes, key) for key in keys))
+        return _posting(indexes, _code_keys(clause))
     keys = _word_keys(clause.text)
-    words = [_posting(indexes, key) for key in keys]
     if clause.relation is Relation.ANY:
-        return or_(*words)
+        return _posting(indexes, keys)
+    words = [_posting(indexes, [key]) for key in keys]
     if clause.relation is Relation.ALL:
         return and_(*words)
     return and_(*words, _phrase(indexes, keys, exact=clause.relation is Relation.EXACT))
@@ -251,8 +254,10 @@ def _truncation(token: str) -> tuple[str, bool]:
     return core, core != token
 
 
-def _posting(indexes: frozenset[SearchIndex], key: _Key) -> ColumnElement[bool]:
-    postings = select(IndexTerm.record_id).where(_matches(IndexTerm.term, key.term, key.prefix))
+def _posting(indexes: frozenset[SearchIndex], keys: list[_Key]) -> ColumnElement[bool]:
+    """Records having any of ``keys``: one ``id IN (SELECT record_id …)`` the planner can join."""
+    matches = [_matches(IndexTerm.term, key.term, key.prefix) for key in keys]
+    postings = select(IndexTerm.record_id).where(or_(*matches))
     if indexes != _ALL_INDEXES:
         postings = postings.where(IndexTerm.idx.in_(sorted(indexes)))
     return StoredRecord.id.in_(postings)

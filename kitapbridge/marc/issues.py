@@ -31,7 +31,8 @@ class RecordError(KitapbridgeError):
     """A record that cannot be read or converted, with where it was and why."""
 
     def __init__(self, reason: str, *, offset: int = -1, index: int = -1) -> None:
-        super().__init__(f"record {index} at byte {offset}: {reason}")
+        where = f"record {index} at byte {offset}: " if offset >= 0 else ""
+        super().__init__(where + reason)
         self.reason = reason
         self.offset = offset
         self.index = index

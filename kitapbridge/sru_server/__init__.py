@@ -1,4 +1,29 @@
-"""SRU 1.1/1.2/2.0 server.
+"""SRU 1.1 / 1.2 / 2.0 server for national harvesting and copy cataloguing.
 
-request parsing per version, CQL handling, explain and response writers.
+Sans-I/O pipeline, one module per step (the split of Flask's ``sansio``):
+
+- parse: ``request`` (per-version parameters, version negotiation, diagnostics),
+  ``query_check`` (CQL → our indexes; ``kitapbridge.cql`` does the parsing);
+- run: ``catalog_search`` (checked CQL → ``kitapbridge.catalog.query``),
+  ``service`` (count / page / scan / facets over ``kitapbridge.catalog.search``),
+  ``result_sets`` (hit counts and keyset cursors per result set);
+- render: ``response`` (searchRetrieve / explain / scan XML per version),
+  ``explain`` (ZeeRex), ``record_schemas`` with ``marcxml``, ``dublin_core``, ``mods``;
+- HTTP: ``blueprint`` (``/sru`` and ``/sru/<ISIL>``, GET and POST).
+
+Every protocol error is an ``diagnostics.SRUDiagnostic``. Decisions where the
+standard leaves a choice, and where we differ from Zebra/YAZ on purpose:
+
+- no ``version`` → SRU 2.0; a bare base URL → explain; unknown non-``x-``
+  parameter → diagnostic 8; ``maximumRecords`` over ``Settings.sru_maximum_records``
+  → diagnostic 6 (never silently more, never silently fewer);
+- CQL is parsed strictly (CQL 1.2): YAZ's free-form multi-word clauses (``a b``)
+  are syntax errors (10), and ``title = ("x")`` too; see ``tests/cql``;
+- only what the term index can evaluate is accepted: right truncation of a word
+  (``физ*``); ``?``, left or inner masks → 28; ``^`` → 31; ``respectCase`` → 20;
+  ``prox`` → 39; more than one sort key → 84; never a silent zero-hit answer;
+- ``scan`` is served by the union database only (its counts are union-wide);
+- result sets live in the process (``result_sets``): ``resultSetId``/``resultSetTTL``
+  and ``cql.resultSetId = id`` work within one worker, and a miss elsewhere only
+  costs the slower first page.
 """

@@ -16,11 +16,15 @@ SETTINGS_KEY = "kitapbridge.settings"
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for ``settings`` (loaded from the environment when omitted)."""
-    app = Flask("kitapbridge")
-    app.extensions[SETTINGS_KEY] = settings or Settings.load()
-
+    from kitapbridge.dedup import api as dedup_api
+    from kitapbridge.sru_server import blueprint as sru
     from kitapbridge.web import api, db
 
+    app = Flask("kitapbridge")
+    settings = settings or Settings.load()
+    app.extensions[SETTINGS_KEY] = settings
+    sru.init_app(app, settings)
+    dedup_api.init_app(app)
     db.init_app(app)
     api.init_app(app)
     return app

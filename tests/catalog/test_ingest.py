@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+import pytest
 from catalog_builders import SCHOOL, book, copy, incoming, rejected
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog.edits import edit_record, update_holding
-from kitapbridge.catalog.ingest import IncomingRecord, ingest, run_counts, start_run
+from kitapbridge.catalog.ingest import (
+    IncomingRecord,
+    RunStateError,
+    ingest,
+    run_counts,
+    start_run,
+)
 from kitapbridge.catalog.models import (
     AuditEntry,
     Holding,
@@ -25,7 +32,9 @@ from kitapbridge.catalog.query import TermClause
 from kitapbridge.catalog.records import find_record, marc_of, record_history
 from kitapbridge.catalog.schools import ensure_school
 from kitapbridge.catalog.search import count
+from kitapbridge.connectors.base import Holding as SourceHolding
 from kitapbridge.connectors.base import SourceSystem
+from kitapbridge.errors import KitapbridgeError
 
 BROKEN = b"00042nam  2200025   4500\x1e\x1d"
 
@@ -267,3 +276,80 @@ def test_staff_edit_is_audited_and_survives_an_unchanged_import(
 def _title_in_json(marc_json: dict[str, Any]) -> str:
     title = next(field["245"] for field in marc_json["fields"] if "245" in field)
     return str(title["subfields"][0]["a"])
+
+
+class ExportReadError(KitapbridgeError):
+    """The export file went away mid-read (simulated)."""
+
+
+def failing_after(export: Sequence[IncomingRecord], count: int) -> Iterator[IncomingRecord]:
+    yield from export[:count]
+    raise ExportReadError("connection to the school database lost")
+
+
+def test_failed_run_is_reported_and_resumes_by_run_id(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        school = ensure_school(session, SCHOOL)
+        run_id = start_run(session, school, SourceSystem.MARC, started_by="test").id
+    progress: list[int] = []
+
+    with pytest.raises(ExportReadError):
+        ingest(sessions, run_id, failing_after(first_export(), 3), batch_size=2,
+               on_batch=lambda run: progress.append(run.records_done))  # fmt: skip
+
+    with sessions() as session:
+        failed = session.get(ImportRun, run_id)
+        assert failed is not None and failed.status == RunStatus.FAILED
+        assert failed.report["error"] == "ExportReadError: connection to the school database lost"
+        assert (failed.records_done, failed.added) == (2, 2)  # the half batch was rolled back
+    assert progress == [2]
+
+    resumed = ingest(sessions, run_id, first_export(), batch_size=2)
+
+    assert resumed.status == RunStatus.COMPLETED
+    assert run_counts(resumed) == counts(seen=5, added=4, quarantined=1)
+
+
+def test_a_second_process_on_the_same_run_is_stopped(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        school = ensure_school(session, SCHOOL)
+        run_id = start_run(session, school, SourceSystem.MARC, started_by="test").id
+
+    def other_process_advances(run: ImportRun) -> None:
+        with sessions.begin() as session:
+            stored = session.get(ImportRun, run_id)
+            assert stored is not None
+            stored.records_done += 2
+
+    with pytest.raises(RunStateError, match="is at record 4, not 2: another process"):
+        ingest(sessions, run_id, first_export(), batch_size=2, on_batch=other_process_advances)
+
+
+def test_oversized_values_are_reported_not_fatal(sessions: sessionmaker[Session]) -> None:
+    long_barcode = "4" * 80
+    export = [
+        incoming(book("X" * 250, "Абай жолы"), index=0),
+        incoming(
+            book("KZ-2", "Қазақ әдебиеті"),
+            holdings=[SourceHolding(barcode=long_barcode, call_number="Ш" * 500, currency="теңге")],
+            index=1,
+        ),
+    ]
+
+    run = import_export(sessions, export)
+
+    assert run_counts(run) == counts(seen=2, added=1, quarantined=1)
+    assert run.report["warnings"] == [
+        f"barcode {long_barcode[:20]!r}… on record 'KZ-2' is longer than 64 characters; "
+        "the copy is kept without it"
+    ]
+    with sessions() as session:
+        quarantined = session.scalars(select(QuarantinedRecord)).one()
+        assert quarantined.reason == f"local id longer than 200 characters: {'X' * 40}…"
+        assert quarantined.local_id == "X" * 200
+        copy_kept = session.scalars(select(Holding)).one()
+        assert (copy_kept.barcode, copy_kept.call_number, copy_kept.currency) == (
+            None,
+            "Ш" * 500,
+            "теңге",
+        )

@@ -133,6 +133,10 @@ def test_boolean_operators(sessions: sessionmaker[Session], catalog: dict[str, i
     assert found(sessions, BooleanClause(BooleanOperator.OR, abai, war)) == ["K3", "K4", "K5"]
     old = RangeClause(RangeField.DATE, high=1945)
     assert found(sessions, BooleanClause(BooleanOperator.NOT, abai, old)) == ["K5"]
+    either = BooleanClause(BooleanOperator.OR, abai, war)
+    assert found(sessions, BooleanClause(BooleanOperator.NOT, either, old)) == ["K5"]
+    nested = BooleanClause(BooleanOperator.OR, either, TermClause("isbn", "9786010100022"))
+    assert found(sessions, nested) == ["K1", "K3", "K4", "K5"]
 
 
 def test_ranges(sessions: sessionmaker[Session], catalog: dict[str, int]) -> None:

@@ -8,6 +8,7 @@ from alembic import context
 from kitapbridge.catalog.models import Base
 from kitapbridge.catalog.store import make_engine
 from kitapbridge.config import Settings
+from kitapbridge.dedup import models as dedup_models  # noqa: F401  (registers dedup's tables)
 
 engine = context.config.attributes.get("engine") or make_engine(Settings.load().database_url)
 

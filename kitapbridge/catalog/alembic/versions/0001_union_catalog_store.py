@@ -15,6 +15,9 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
+# Byte-wise collation on PostgreSQL, so that a prefix range is exactly "starts with".
+TERM_TEXT = sa.String(length=200).with_variant(sa.String(length=200, collation="C"), "postgresql")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -128,12 +131,12 @@ def upgrade() -> None:
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column(
             "sort_title",
-            sa.String(length=200).with_variant(sa.String(length=200, collation="C"), "postgresql"),
+            TERM_TEXT,
             nullable=False,
         ),
         sa.Column(
             "sort_creator",
-            sa.String(length=200).with_variant(sa.String(length=200, collation="C"), "postgresql"),
+            TERM_TEXT,
             nullable=False,
         ),
         sa.Column("sort_year", sa.Integer(), nullable=False),
@@ -151,12 +154,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("school_id", "system", "local_id", name="uq_source_records_local_id"),
-    )
-    op.create_index(
-        "ix_source_records_last_seen",
-        "source_records",
-        ["school_id", "system", "last_seen_run_id"],
-        unique=False,
     )
     op.create_index(
         "ix_source_records_modified", "source_records", ["modified_at", "id"], unique=False
@@ -180,13 +177,13 @@ def upgrade() -> None:
             "school_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("barcode", sa.String(length=64), nullable=True),
-        sa.Column("inventory_number", sa.String(length=64), nullable=True),
-        sa.Column("call_number", sa.String(length=200), nullable=True),
-        sa.Column("shelf_location", sa.String(length=200), nullable=True),
-        sa.Column("sigla", sa.String(length=64), nullable=True),
+        sa.Column("inventory_number", sa.Text(), nullable=True),
+        sa.Column("call_number", sa.Text(), nullable=True),
+        sa.Column("shelf_location", sa.Text(), nullable=True),
+        sa.Column("sigla", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("price", sa.Numeric(precision=12, scale=2), nullable=True),
-        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("currency", sa.String(length=16), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["record_id"],
@@ -209,40 +206,20 @@ def upgrade() -> None:
     )
     op.create_table(
         "index_phrases",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "record_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("idx", sa.SmallInteger(), nullable=False),
-        sa.Column(
-            "phrase",
-            sa.String(length=200).with_variant(sa.String(length=200, collation="C"), "postgresql"),
-            nullable=False,
-        ),
-        sa.ForeignKeyConstraint(
-            ["record_id"],
-            ["source_records.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.Column("phrase", TERM_TEXT, nullable=False),
+        sa.PrimaryKeyConstraint("record_id", "idx", "phrase"),
     )
     op.create_index("ix_index_phrases_lookup", "index_phrases", ["idx", "phrase"], unique=False)
-    op.create_index(
-        op.f("ix_index_phrases_record_id"), "index_phrases", ["record_id"], unique=False
-    )
     op.create_table(
         "index_terms",
-        sa.Column(
-            "term",
-            sa.String(length=200).with_variant(sa.String(length=200, collation="C"), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("term", TERM_TEXT, nullable=False),
         sa.Column("idx", sa.SmallInteger(), nullable=False),
         sa.Column(
             "record_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.ForeignKeyConstraint(
-            ["record_id"],
-            ["source_records.id"],
         ),
         sa.PrimaryKeyConstraint("term", "idx", "record_id"),
     )
@@ -283,7 +260,6 @@ def downgrade() -> None:
     op.drop_table("record_versions")
     op.drop_index(op.f("ix_index_terms_record_id"), table_name="index_terms")
     op.drop_table("index_terms")
-    op.drop_index(op.f("ix_index_phrases_record_id"), table_name="index_phrases")
     op.drop_index("ix_index_phrases_lookup", table_name="index_phrases")
     op.drop_table("index_phrases")
     op.drop_index(
@@ -298,7 +274,6 @@ def downgrade() -> None:
     op.drop_index("ix_source_records_sort_title", table_name="source_records")
     op.drop_index("ix_source_records_sort_creator", table_name="source_records")
     op.drop_index("ix_source_records_modified", table_name="source_records")
-    op.drop_index("ix_source_records_last_seen", table_name="source_records")
     op.drop_table("source_records")
     op.drop_index(op.f("ix_quarantine_run_id"), table_name="quarantine")
     op.drop_table("quarantine")

@@ -1,0 +1,245 @@
+"""SRU searchRetrieve latency and throughput: kitapbridge vs Zebra on the same records.
+
+Both servers get the peers doc's lab records (100,000 by default; set
+``KITAPBRIDGE_BENCH_SRU_RECORDS`` for a quicker run) and are queried over HTTP on
+loopback with the same CQL, ten MARCXML records per page. kitapbridge runs as
+``kitapbridge serve`` (Werkzeug's threaded server over SQLite); Zebra 2.2 with the
+ICU configuration of the peers doc. Latency is measured one request at a time;
+throughput with 1, 8 and 32 concurrent clients looping over the query mix.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from lxml import etree
+from sqlalchemy.orm import sessionmaker
+
+from benchmarks.report import Section
+from benchmarks.sru_lab import LAB_SCHOOL, lab_records, load_school
+from benchmarks.zebra_peer import free_port, running_zebra, wait_for_port, zebra_available
+from kitapbridge.catalog.store import make_engine, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORDS = int(os.environ.get("KITAPBRIDGE_BENCH_SRU_RECORDS", "100000"))
+REPEATS = 50
+THROUGHPUT_SECONDS = 10.0
+CLIENTS = (1, 8, 32)
+
+
+def queries(records: int) -> list[tuple[str, dict[str, str], dict[str, str]]]:
+    """(name, our parameters, Zebra's parameters); they differ only where the CQL must."""
+    deep = str(int(records * 0.9))
+    common = {"version": "1.2", "operation": "searchRetrieve", "maximumRecords": "10"}
+    cases = [
+        ("term", "dc.title = математика", None),
+        ("boolean", "dc.title = физика and dc.date >= 2010 not dc.creator = smith", None),
+        # Zebra answers adj with diagnostic 19; a quoted "=" term is its phrase search.
+        ("phrase", 'dc.title adj "қазақ тілі"', 'dc.title = "қазақ тілі"'),
+        ("truncation", "dc.title = физ*", None),
+        ("sorted", "dc.creator = иванов sortBy dc.date/sort.descending", None),
+        ("deep page", "cql.allRecords = 1", None),
+    ]
+    found = []
+    for name, ours, theirs in cases:
+        extra = {"startRecord": deep} if name == "deep page" else {}
+        found.append(
+            (
+                name,
+                {**common, **extra, "query": ours},
+                {**common, **extra, "query": theirs or ours},
+            )
+        )
+    return found
+
+
+def run() -> list[Section]:
+    if not zebra_available():
+        raise RuntimeError("Zebra (idzebra-2.0, idzebra-2.0-examples) is needed for bench_sru")
+    with tempfile.TemporaryDirectory(prefix="bench-sru-") as scratch:
+        directory = Path(scratch)
+        database_url = f"sqlite:///{directory / 'catalog.db'}"
+        started = time.perf_counter()
+        engine = make_engine(database_url)
+        migrate(engine)
+        load_school(sessionmaker(engine, expire_on_commit=False), LAB_SCHOOL, lab_records(RECORDS))
+        engine.dispose()
+        load_seconds = time.perf_counter() - started
+        with kitapbridge_server(database_url) as ours:
+            started = time.perf_counter()
+            with running_zebra(directory / "zebra", list(lab_records(RECORDS))) as zebra:
+                zebra_seconds = time.perf_counter() - started
+                latency = _latency_section(ours, zebra)
+                throughput = _throughput_section(ours, zebra)
+    note = (
+        f"load: kitapbridge import {load_seconds:.0f} s, Zebra index {zebra_seconds:.0f} s "
+        f"({RECORDS:,} records)"
+    )
+    latency.notes.append(note)
+    return [latency, throughput]
+
+
+@contextmanager
+def kitapbridge_server(database_url: str) -> Iterator[str]:
+    """``kitapbridge serve`` in its own process on a free loopback port; yields the SRU URL."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KITAPBRIDGE_DATABASE_URL": database_url}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kitapbridge", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}/sru"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _get(base: str, params: dict[str, str]) -> bytes:
+    url = f"{base}?{urllib.parse.urlencode(params)}"
+    with urllib.request.urlopen(url, timeout=120) as reply:  # noqa: S310 (loopback servers)
+        body: bytes = reply.read()
+        return body
+
+
+def _hits(body: bytes) -> str:
+    root = etree.fromstring(body)
+    count = root.findtext("{*}numberOfRecords")
+    diagnostic = root.findtext(".//{*}diagnostic/{*}uri")
+    if diagnostic is not None:
+        return f"diag {diagnostic.rsplit('/', 1)[-1]}"
+    return count or "?"
+
+
+def _timings(call: Callable[[], bytes]) -> list[float]:
+    call()  # warm caches and connections once
+    samples = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _harvest_timings(base: str, params: dict[str, str]) -> list[float]:
+    """Consecutive pages from startRecord on, as a harvester walks them (first page primes)."""
+    start = int(params["startRecord"])
+    samples = []
+    for page in range(REPEATS + 1):
+        started = time.perf_counter()
+        _get(base, {**params, "startRecord": str(start + page * 10)})
+        if page:
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _p99(samples: list[float]) -> float:
+    return sorted(samples)[max(0, round(len(samples) * 0.99) - 1)]
+
+
+def _latency_section(ours: str, zebra: str) -> Section:
+    rows = []
+    for name, our_params, zebra_params in queries(RECORDS):
+        mine = _timings(lambda p=our_params: _get(ours, p))  # type: ignore[misc]
+        theirs = _timings(lambda p=zebra_params: _get(zebra, p))  # type: ignore[misc]
+        rows.append(
+            [
+                name,
+                f"`{our_params['query']}`",
+                f"{_hits(_get(ours, our_params))} / {_hits(_get(zebra, zebra_params))}",
+                f"{statistics.median(mine):.1f}",
+                f"{_p99(mine):.1f}",
+                f"{statistics.median(theirs):.1f}",
+                f"{_p99(theirs):.1f}",
+                f"{statistics.median(mine) / statistics.median(theirs):.2f}",
+            ]
+        )
+        if name == "deep page":
+            mine = _harvest_timings(ours, our_params)
+            theirs = _harvest_timings(zebra, zebra_params)
+            rows.append(
+                [
+                    "next deep pages",
+                    f"`{our_params['query']}`",
+                    "",
+                    f"{statistics.median(mine):.1f}",
+                    f"{_p99(mine):.1f}",
+                    f"{statistics.median(theirs):.1f}",
+                    f"{_p99(theirs):.1f}",
+                    f"{statistics.median(mine) / statistics.median(theirs):.2f}",
+                ]
+            )
+    return Section(
+        title="SRU searchRetrieve latency (ms), kitapbridge vs Zebra",
+        command="python -m benchmarks.run sru",
+        data=f"{RECORDS:,} lab records (peers doc gen.py), 10 MARCXML records per page, "
+        f"{REPEATS} sequential requests per query",
+        columns=[
+            "query",
+            "CQL (ours)",
+            "hits ours / Zebra",
+            "ours median",
+            "ours p99",
+            "Zebra median",
+            "Zebra p99",
+            "median ratio",
+        ],
+        rows=rows,
+        notes=[
+            "deep page = startRecord at 90% of the records, cold (no cursor remembered); "
+            "next deep pages = the following pages in order, as a harvester asks for them "
+            "(ours continue from the remembered keyset cursor)",
+            f"p99 over {REPEATS} samples (nearest rank)",
+        ],
+    )
+
+
+def _throughput(base: str, mix: list[dict[str, str]], clients: int) -> float:
+    done = [0] * clients
+    stop = time.perf_counter() + THROUGHPUT_SECONDS
+
+    def client(number: int) -> None:
+        position = number
+        while time.perf_counter() < stop:
+            _get(base, mix[position % len(mix)])
+            position += 1
+            done[number] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / THROUGHPUT_SECONDS
+
+
+def _throughput_section(ours: str, zebra: str) -> Section:
+    cases = [c for c in queries(RECORDS) if c[0] != "deep page"]
+    rows = []
+    for clients in CLIENTS:
+        mine = _throughput(ours, [c[1] for c in cases], clients)
+        theirs = _throughput(zebra, [c[2] for c in cases], clients)
+        rows.append([str(clients), f"{mine:.0f}", f"{theirs:.0f}", f"{mine / theirs:.2f}"])
+    return Section(
+        title="SRU searchRetrieve throughput (requests/s), kitapbridge vs Zebra",
+        command="python -m benchmarks.run sru",
+        data=f"{RECORDS:,} lab records; clients loop over the term, boolean, phrase, "
+        f"truncation and sorted queries for {THROUGHPUT_SECONDS:.0f} s",
+        columns=["concurrent clients", "kitapbridge", "Zebra", "ratio"],
+        rows=rows,
+        notes=["clients run in the benchmark process; both servers share the same 2 cores"],
+    )

@@ -1,0 +1,261 @@
+"""``MatchRecord``: everything the matcher compares, read once from a MARC21 record.
+
+Extraction is the only step that looks at MARC; blocking, scoring and clustering work on
+these small immutable values, so a million records fit in memory and tests can build
+them directly. Keys are derived and never shown; the record itself is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pymarc
+
+from kitapbridge.dedup.identifiers import other_identifiers, record_isbns
+from kitapbridge.dedup.normalize import (
+    Edition,
+    page_count,
+    parse_edition,
+    part_designation,
+    plausible_year,
+    publisher_key,
+    volume_count,
+    year_from_008,
+    year_is_uncertain,
+)
+from kitapbridge.text import skeleton, skeleton_words, strip_nonfiling
+
+_ELECTRONIC_GMD = re.compile(r"electronic|электрон|электрондық|online", re.I)
+_LANGUAGE_CODE = re.compile(r"^[a-z]{3}$")
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+
+
+def _unbracketed(title: str) -> str:
+    """A title without cataloguer-supplied text in square brackets.
+
+    Russian-tradition records often carry the GMD inside the title («Алгебра [Текст] :
+    учебник»), and interpolations ("The four million [stories]") vary between
+    cataloguers; neither is part of the title as printed.
+    """
+    return _BRACKETED.sub(" ", title)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRecord:
+    """The comparable reading of one source record.
+
+    ``record_id`` is the store's source-record id (smaller = older). Title and name
+    values are transliteration skeletons (``kitapbridge.text.skeleton``), so Cyrillic
+    and Latin-script Kazakh compare equal. ``school`` is the holding school's ISIL.
+    """
+
+    record_id: int
+    title: str
+    """Skeleton of 245 $a (non-filing characters stripped)."""
+    subtitle: str
+    """Skeleton of 245 $b."""
+    title_words: tuple[str, ...]
+    """Skeleton words of 245 $a and $b."""
+    parts: frozenset[str]
+    """Part/volume designations: 245 $n/$p, 773 $g."""
+    responsibility: str
+    """Skeleton of 245 $c."""
+    author: str
+    """Skeleton of the main entry surname (100/110/111 $a, else first 700 $a)."""
+    author_initials: str
+    names: frozenset[str]
+    """Surname skeletons of every 1XX and 7XX name."""
+    title_numbers: tuple[str, ...]
+    """Numbers in the title and subtitle («Отчёт за 1998 год», "S. 1970"), in order;
+    bracketed ones too ("[to accompany S. 1970]")."""
+    year: int | None
+    pages: int | None
+    volumes: int | None
+    edition: Edition
+    publisher: str
+    country: str
+    """008/15-17 place of publication code, blank when unknown."""
+    series: str
+    series_number: str
+    languages: frozenset[str]
+    record_type: str
+    """Leader/06 + Leader/07 + ``e`` for electronic, ``p`` for print."""
+    isbns: frozenset[str]
+    invalid_isbns: frozenset[str]
+    identifiers: frozenset[str]
+    encoding_level: str
+    school: str = ""
+    local_id: str = ""
+    """The record's id in its school's system; with ``school`` it names the source record."""
+
+
+def match_record(
+    record_id: int, record: pymarc.Record, school: str = "", local_id: str = ""
+) -> MatchRecord:
+    """Read a (decoded, NFC, MARC21) record into a ``MatchRecord``."""
+    title_field = record.get("245")
+    title = subtitle = responsibility = ""
+    parts: set[str] = set()
+    if title_field is not None:
+        nonfiling = int(title_field.indicator2) if title_field.indicator2.isdigit() else 0
+        title = strip_nonfiling(" ".join(title_field.get_subfields("a")), nonfiling)
+        subtitle = " ".join(title_field.get_subfields("b"))
+        responsibility = " ".join(title_field.get_subfields("c"))
+        parts.update(part_designation(v) for v in title_field.get_subfields("n", "p"))
+    for field in record.get_fields("773"):
+        parts.update(part_designation(v) for v in field.get_subfields("g"))
+    title_words = skeleton_words(_unbracketed(title))
+    subtitle_words = skeleton_words(_unbracketed(subtitle))
+    author, initials = _main_author(record)
+    extent = " ".join(v for f in record.get_fields("300") for v in f.get_subfields("a"))
+    series, series_number = _series(record)
+    isbns = record_isbns(record)
+    leader = str(record.leader)
+    return MatchRecord(
+        record_id=record_id,
+        title="".join(title_words),
+        subtitle="".join(subtitle_words),
+        title_words=(*title_words, *subtitle_words),
+        parts=frozenset(p for p in parts if p),
+        responsibility=skeleton(responsibility),
+        author=author,
+        author_initials=initials,
+        names=_names(record),
+        title_numbers=tuple(re.findall(r"\d+", title + " " + subtitle)),
+        year=_publication_year(record),
+        pages=page_count(extent),
+        volumes=volume_count(extent),
+        edition=parse_edition(" ".join(_subfields(record, "250", "ab"))),
+        publisher=" ".join(publisher_key(name) for name in _publishers(record)).strip(),
+        country=_country(record),
+        series=series,
+        series_number=series_number,
+        languages=_languages(record),
+        record_type=leader[6:8] + ("e" if _is_electronic(record) else "p"),
+        isbns=isbns.valid,
+        invalid_isbns=isbns.invalid,
+        identifiers=other_identifiers(record),
+        encoding_level=leader[17:18],
+        school=school,
+        local_id=local_id,
+    )
+
+
+@lru_cache(maxsize=65_536)
+def name_skeleton(name: str) -> str:
+    """``skeleton`` memoised: names and publishers repeat across a catalogue thousands of times."""
+    return skeleton(name)
+
+
+@lru_cache(maxsize=65_536)
+def name_skeleton_words(name: str) -> tuple[str, ...]:
+    """``skeleton_words`` memoised, for forenames."""
+    return tuple(skeleton_words(name))
+
+
+def _subfields(record: pymarc.Record, tag: str, codes: str) -> list[str]:
+    return [v for f in record.get_fields(tag) for v in f.get_subfields(*codes)]
+
+
+def _main_author(record: pymarc.Record) -> tuple[str, str]:
+    names = _subfields(record, "100", "a") or _subfields(record, "110", "a")
+    names = names or _subfields(record, "111", "a")
+    if not names:
+        return "", ""
+    name = names[0]
+    surname, _, forenames = name.partition(",")
+    initials = "".join(w[0] for w in name_skeleton_words(forenames))
+    return name_skeleton(surname), initials
+
+
+def _names(record: pymarc.Record) -> frozenset[str]:
+    names = _subfields(record, "100", "a") + _subfields(record, "700", "a")
+    names += _subfields(record, "110", "a") + _subfields(record, "710", "a")
+    surnames = (name_skeleton(name.partition(",")[0]) for name in names)
+    return frozenset(s for s in surnames if s)
+
+
+def _country(record: pymarc.Record) -> str:
+    fixed = record.get("008")
+    if fixed is None or fixed.data is None or len(fixed.data) < 18:
+        return ""
+    code = fixed.data[15:18].strip(" |\\").casefold()
+    return "" if code in {"", "xx", "vp"} else code
+
+
+def _publication_year(record: pymarc.Record) -> int | None:
+    """The transcribed year (260 $c, 264 $c of a publication statement), else 008 date 1.
+
+    A transcribed decade or century («[19--?]») means the year is unknown; the 008
+    date is then a cataloguer's guess and is not used either.
+    """
+    for field in record.get_fields("260", "264"):
+        if field.tag == "264" and field.indicator2 not in "1 ":
+            continue
+        for value in field.get_subfields("c"):
+            if (year := plausible_year(value)) is not None:
+                return year
+            if year_is_uncertain(value):
+                return None
+    fixed = record.get("008")
+    if fixed is not None and fixed.data is not None:
+        return year_from_008(fixed.data)
+    return None
+
+
+def _publishers(record: pymarc.Record) -> list[str]:
+    """Every publisher named (260 $b, else 264 $b of a publication statement).
+
+    All of them, not the first: co-publishers and distributors are listed in any order
+    ("Hall & McCreary; F. A. Owen" in one record, "F. A. Owen" in another).
+    """
+    values = _subfields(record, "260", "b")
+    if not values:
+        values = [
+            v for f in record.get_fields("264") if f.indicator2 == "1" for v in f.get_subfields("b")
+        ]
+    return values
+
+
+def _series(record: pymarc.Record) -> tuple[str, str]:
+    for tag in ("490", "830", "440"):
+        for field in record.get_fields(tag):
+            title_text = " ".join(field.get_subfields("a"))
+            numbers = field.get_subfields("v")
+            if not numbers and ";" in title_text:
+                # "RC 77-C ; 48": the number typed into $a instead of $v.
+                title_text, _, number = title_text.rpartition(";")
+                numbers = [number]
+            return skeleton(title_text), part_designation(numbers[0]) if numbers else ""
+    return "", ""
+
+
+def _languages(record: pymarc.Record) -> frozenset[str]:
+    codes: set[str] = set()
+    fixed = record.get("008")
+    if fixed is not None and fixed.data is not None and len(fixed.data) >= 38:
+        codes.add(fixed.data[35:38].casefold())
+    for value in _subfields(record, "041", "a"):
+        # Old records pack several codes into one $a ("engrus").
+        codes.update(value[i : i + 3].casefold() for i in range(0, len(value) - 2, 3))
+    return frozenset(c for c in codes if _LANGUAGE_CODE.match(c) and c not in {"und", "zxx", "mul"})
+
+
+def _is_electronic(record: pymarc.Record) -> bool:
+    # The GMD sits in 245 $h, or inside $a in brackets («[Электронный ресурс]»).
+    if any(_ELECTRONIC_GMD.search(v) for v in _subfields(record, "245", "h")):
+        return True
+    if any(
+        _ELECTRONIC_GMD.search(b)
+        for v in _subfields(record, "245", "a")
+        for b in _BRACKETED.findall(v)
+    ):
+        return True
+    physical = record.get("007")
+    if physical is not None and physical.data and physical.data[0] == "c":
+        return True
+    return any(
+        v.casefold() in {"computer", "компьютер", "c"} for v in _subfields(record, "337", "ab")
+    )

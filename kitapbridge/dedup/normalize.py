@@ -1,0 +1,246 @@
+"""Matching-specific readings of transcribed text: years, extents, editions, publishers, parts.
+
+General text folding (homoglyphs, NFKC + casefold, punctuation, the Kazakh 2021
+transliteration skeleton) lives in ``kitapbridge.text`` and is shared with search; this
+module only knows what the *values* of MARC fields mean for deciding "same edition".
+Russian and Kazakh forms are first-class: «2-е изд., перераб.», «екінші басылым»,
+«121, [3] с.», «2015 ж.», «ТОО "Атамұра"».
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from kitapbridge.text import fold, skeleton, skeleton_words
+
+EARLIEST_YEAR = 1450
+"""No printed book predates this; smaller 4-digit numbers are not publication years."""
+
+_YEAR = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
+_NUMBER = re.compile(r"(?<![\d\[])(\d{1,5})(?![\d\]])")
+_VOLUME_COUNT = re.compile(r"(\d{1,3})\s*(?:v\b|vols?\b|т\b|том|кн\b|ч\b|бөлім)", re.I)
+
+_ORDINAL_WORDS = {
+    # English
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+    # Russian (stems: первое/второе/третье, изд. третье …)
+    "перв": 1, "втор": 2, "трет": 3, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7,
+    "восьм": 8, "девят": 9, "десят": 10,
+    # Kazakh
+    "бірінші": 1, "екінші": 2, "үшінші": 3, "төртінші": 4, "бесінші": 5, "алтыншы": 6,
+    "жетінші": 7, "сегізінші": 8, "тоғызыншы": 9, "оныншы": 10,
+}  # fmt: skip
+_ORDINAL_NUMBER = re.compile(
+    r"(?<!\d)(\d{1,2})\s*(?:-?\s*(?:е|ое|ье|й|ші|шы|ci|st|nd|rd|th|d|e|er|ème|a|te|\.)|(?=\s|$))",
+    re.I,
+)
+_EDITION_FLAGS = {
+    "revised": ("перераб", "rev", "өңдел", "qayta", "қайта"),
+    "enlarged": ("доп", "enl", "толық", "expanded", "augm"),
+    "corrected": ("испр", "corr", "түзет"),
+}
+_BINDING_ONLY = ("в пер", "обл", "hardcover", "paperback", "pbk", "cloth", "мұқаба")
+_STEREOTYPE = ("стереотип", "stereotyp")
+
+_UNNAMED_PUBLISHER = re.compile(r"s n|б и|s l|б м|sine nomine|publisher not identified|")
+"""Placeholders for an unknown publisher ("[s.n.]", «[б. и.]»): the same as no publisher."""
+
+_LEGAL_FORMS = frozenset(
+    [
+        "too",
+        "тоо",
+        "жшс",
+        "ао",
+        "ак",
+        "ақ",
+        "ооо",
+        "зао",
+        "оао",
+        "пао",
+        "ип",
+        "llp",
+        "llc",
+        "ltd",
+        "inc",
+        "co",
+        "corp",
+        "gmbh",
+        "plc",
+        "издательство",
+        "изд",
+        "во",
+        "издво",
+        "изд",
+        "издат",
+        "баспасы",
+        "баспа",
+        "үйі",
+        "уйі",
+        "издательский",
+        "дом",
+        "publishing",
+        "publisher",
+        "publishers",
+        "house",
+        "press",
+        "verlag",
+        "pub",
+        "company",
+        "and",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """An edition statement reduced to what decides "another edition".
+
+    ``ordinal`` is the edition number («3-е изд.» → 3, «екінші басылым» → 2); ``flags``
+    are the content-changing qualifiers (revised, enlarged, corrected); ``words`` is the
+    skeleton of a statement with neither, so "Library ed." still differs from
+    "School ed.". Binding-only and stereotype statements reduce to an empty edition.
+    """
+
+    ordinal: int | None = None
+    flags: frozenset[str] = frozenset()
+    words: str = ""
+
+    @property
+    def stated(self) -> bool:
+        return self.ordinal is not None or bool(self.flags) or bool(self.words)
+
+
+_UNCERTAIN_YEAR = re.compile(r"(?<!\d)1[4-9](?:\d-|--)|(?<!\d)20(?:\d-|--)")
+
+
+def year_is_uncertain(text: str) -> bool:
+    """True for a decade or century only («[19--?]», «189-?»): no year to compare."""
+    return _YEAR.search(text) is None and _UNCERTAIN_YEAR.search(text) is not None
+
+
+def plausible_year(text: str) -> int | None:
+    """The first 4-digit year between 1450 and next year in ``text`` («[2015]», «2015 ж.»)."""
+    last = date.today().year + 1
+    for match in _YEAR.finditer(text):
+        year = int(match.group(1))
+        if EARLIEST_YEAR <= year <= last:
+            return year
+    return None
+
+
+_DATED_008_TYPES = frozenset("cdeikmprst")
+"""008/06 types whose date 1 is a publication year; ``q`` (questionable), ``n``, ``u``,
+``b`` (B.C.) and fill characters give no usable year."""
+
+
+def year_from_008(value: str) -> int | None:
+    """Date 1 of a MARC21 008 (positions 07-10) when it is a full year; ``u`` digits → None."""
+    if len(value) < 11 or value[6] not in _DATED_008_TYPES:
+        return None
+    digits = value[7:11]
+    return int(digits) if digits.isdigit() and int(digits) >= EARLIEST_YEAR else None
+
+
+def page_count(extent: str) -> int | None:
+    """The largest numbered page count in a 300 ``$a`` extent; bracketed pages are not counted.
+
+    ``"121, [3] с."`` → 121; ``"xii, 284 p."`` → 284; ``"2 v."`` → None.
+    """
+    if _VOLUME_COUNT.search(extent) and not re.search(r"\d\s*(?:p\b|pp|с\b|c\.|б\b|bet)", extent):
+        return None
+    numbers = [int(n) for n in _NUMBER.findall(extent)]
+    return max(numbers) if numbers else None
+
+
+def volume_count(extent: str) -> int | None:
+    """The number of physical volumes in an extent («3 v.», «2 т.»), else None."""
+    match = _VOLUME_COUNT.search(extent)
+    return int(match.group(1)) if match else None
+
+
+def pages_compatible(a: int, b: int) -> bool:
+    """Page counts that still describe one edition: within 10 pages or within 10 %.
+
+    dedup.md §2 vetoes only when the difference exceeds *both* 10 pages and 10 %.
+    """
+    difference = abs(a - b)
+    return difference <= 10 or difference <= 0.1 * max(a, b)
+
+
+@lru_cache(maxsize=16_384)
+def parse_edition(statement: str) -> Edition:
+    """Read a 250 / RUSMARC 205 edition statement (see ``Edition``)."""
+    folded = fold(statement)
+    if not folded or any(folded.startswith(b) for b in _BINDING_ONLY):
+        return Edition()
+    flags = frozenset(
+        name for name, stems in _EDITION_FLAGS.items() if any(s in folded for s in stems)
+    )
+    ordinal = _edition_ordinal(folded)
+    if ordinal is None and not flags:
+        if any(s in folded for s in _STEREOTYPE):
+            return Edition()
+        return Edition(words=skeleton(statement))
+    return Edition(ordinal=ordinal, flags=flags)
+
+
+def _edition_ordinal(folded: str) -> int | None:
+    match = _ORDINAL_NUMBER.search(folded)
+    if match is not None and int(match.group(1)) > 0:
+        return int(match.group(1))
+    for word in folded.split():
+        for stem, number in _ORDINAL_WORDS.items():
+            if word.startswith(stem):
+                return number
+    return None
+
+
+def editions_conflict(a: Edition, b: Edition) -> bool:
+    """True when two edition statements name different editions.
+
+    A missing statement equals a first edition (catalogues rarely transcribe
+    "1st ed."), but not a later or revised one (dedup.md §2: «2-е изд., перераб.»
+    vs none is another edition).
+    """
+    if a == b:
+        return False
+    first = Edition(ordinal=1)
+    if not a.stated:
+        return b not in (first, Edition())
+    if not b.stated:
+        return a not in (first, Edition())
+    if a.ordinal is not None and b.ordinal is not None:
+        # Equal numbers name one edition even when one cataloguer left out «перераб.».
+        return a.ordinal != b.ordinal
+    return a.words != b.words or a.flags != b.flags
+
+
+@lru_cache(maxsize=65_536)
+def publisher_key(name: str) -> str:
+    """A publisher name without quotes, legal forms and generic words, as skeleton words.
+
+    «ТОО "Издательство Атамұра"» and "Atamura" fold to the same key, ``"atamura"``.
+    """
+    folded = fold(name)
+    if _UNNAMED_PUBLISHER.fullmatch(folded):
+        return ""
+    words = [w for w in folded.split() if w not in _LEGAL_FORMS]
+    return " ".join(skeleton_words(" ".join(words)))
+
+
+def part_designation(text: str) -> str:
+    """A part or volume designation (245 ``$n``, 490 ``$v``, 773 ``$g``) as a comparable key.
+
+    Numbers are kept as the key («Т. 2» → ``"2"``, "Part II" → ``"ii"``); without a
+    number the skeleton of the words is the key.
+    """
+    numbers = re.findall(r"\d+", text)
+    if numbers:
+        return ".".join(str(int(n)) for n in numbers)
+    words = skeleton_words(text)
+    roman = [w for w in words if re.fullmatch(r"[ivxlc]+", w)]
+    return roman[-1] if roman else "".join(words)

@@ -1,0 +1,299 @@
+"""Pairwise decision: are two records the same edition?
+
+Rules, not a trained model (dedup.md §4, Melinda-style): each feature adds signed points
+capped at 1.0, a veto (dedup.md §2: format, year, edition, part, series number, pages,
+language, title) marks a *different* edition and blocks auto-linking, and two thresholds
+turn the score into a ``MatchDecision``. Every decision carries its per-feature evidence
+so reviewers see why. A false merge costs more than a missed one: a shared ISBN alone
+never reaches the upper threshold, and no pair with a veto is ever auto-linked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from rapidfuzz.distance import Levenshtein
+
+from kitapbridge.dedup.features import MatchRecord
+from kitapbridge.dedup.normalize import editions_conflict, pages_compatible
+
+RULE_VERSION = "2026-11-21.1"
+"""Stored with each cluster membership so a rule change can be traced and re-run."""
+
+
+class MatchDecision(StrEnum):
+    """The verdict on a pair of records."""
+
+    MATCH = "match"
+    REVIEW = "review"
+    NO_MATCH = "no-match"
+
+
+class Veto(StrEnum):
+    """A difference that means another edition (dedup.md §2)."""
+
+    FORMAT = "format"
+    YEAR = "year"
+    EDITION = "edition"
+    PART = "part"
+    SERIES_NUMBER = "series-number"
+    PAGES = "pages"
+    LANGUAGE = "language"
+    TITLE = "title"
+    TITLE_NUMBER = "title-number"
+    VOLUMES = "volumes"
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureScore:
+    """One feature's contribution: its name, the points added, and a short reason."""
+
+    feature: str
+    points: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class MatchPolicy:
+    """Thresholds on the summed points; set on goldfinch-val only (see eval_goldfinch.py)."""
+
+    match_threshold: float = 0.7
+    review_threshold: float = 0.4
+
+
+DEFAULT_POLICY = MatchPolicy()
+
+
+@dataclass(frozen=True)
+class MatchEvidence:
+    """A decision with the score behind it and every feature's contribution."""
+
+    decision: MatchDecision
+    score: float
+    features: tuple[FeatureScore, ...]
+    vetoes: tuple[Veto, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready form for the review queue."""
+        return {
+            "decision": str(self.decision),
+            "score": round(self.score, 4),
+            "vetoes": [str(v) for v in self.vetoes],
+            "features": [
+                {"feature": f.feature, "points": round(f.points, 4), "reason": f.reason}
+                for f in self.features
+            ],
+        }
+
+
+def compare(a: MatchRecord, b: MatchRecord, policy: MatchPolicy = DEFAULT_POLICY) -> MatchEvidence:
+    """Score a pair and decide; symmetric in ``a`` and ``b``."""
+    title = _title(a, b)
+    if title.points < 0 and not (a.isbns & b.isbns or a.identifiers & b.identifiers):
+        # Different titles and no shared number: nothing else can lift this pair to
+        # review (every other feature together adds less than the title takes), so
+        # most blocked pairs stop here.
+        return MatchEvidence(MatchDecision.NO_MATCH, title.points, (title,), (Veto.TITLE,))
+    scores = [
+        title,
+        _author(a, b),
+        _responsibility(a, b),
+        _identifiers(a, b),
+        _year(a, b),
+        _pages(a, b),
+        _publisher(a, b),
+        _series(a, b),
+    ]
+    vetoes = tuple(_vetoes(a, b, scores[0]))
+    score = min(1.0, sum(s.points for s in scores))
+    if a.school and a.school == b.school and a.local_id != b.local_id:
+        # One school's catalogue holding two records for one edition is usually a
+        # copy-level split by the school; staff decide (dedup.md §4, same-school).
+        same_school = FeatureScore("school", 0.0, f"two records of one school ({a.school})")
+        scores.append(same_school)
+        score = min(score, policy.match_threshold - 0.01)
+    if vetoes:
+        decision = (
+            MatchDecision.REVIEW if score >= policy.match_threshold else MatchDecision.NO_MATCH
+        )
+    elif score >= policy.match_threshold:
+        decision = MatchDecision.MATCH
+    elif score >= policy.review_threshold:
+        decision = MatchDecision.REVIEW
+    else:
+        decision = MatchDecision.NO_MATCH
+    return MatchEvidence(decision, score, tuple(scores), vetoes)
+
+
+def title_distance(a: MatchRecord, b: MatchRecord) -> float:
+    """Normalised edit distance of the title proper skeletons (0 = equal)."""
+    return Levenshtein.normalized_distance(a.title, b.title)
+
+
+def _title(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    full_a, full_b = a.title + a.subtitle, b.title + b.subtitle
+    if not full_a or not full_b:
+        return FeatureScore("title", 0.0, "no title to compare")
+    if full_a == full_b:
+        return FeatureScore("title", 0.6, "title and subtitle equal")
+    typos_only = _differ_by_typos(a.title_words, b.title_words)
+    distance = Levenshtein.normalized_distance(full_a, full_b)
+    if distance <= 0.05 and typos_only:
+        return FeatureScore("title", 0.5, f"title and subtitle {1 - distance:.0%} alike")
+    if a.title == b.title and a.title:
+        if not a.subtitle or not b.subtitle:
+            return FeatureScore("title", 0.45, "title equal, subtitle on one side only")
+        return FeatureScore("title", 0.35, "title equal, subtitles differ")
+    distance = title_distance(a, b)
+    if distance <= 0.1 and typos_only:
+        return FeatureScore("title", 0.3, f"title {1 - distance:.0%} alike")
+    prefix = _common_prefix_share(full_a, full_b)
+    if prefix >= 0.95:
+        # One cataloguer transcribed the other title proper without its subtitle.
+        return FeatureScore("title", 0.4, "one title begins the other")
+    if prefix >= 0.9:
+        return FeatureScore("title", 0.2, "titles begin alike")
+    return FeatureScore("title", -1.0, f"titles differ ({1 - distance:.0%} alike)")
+
+
+def _differ_by_typos(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """True when every word on one side only has a near twin on the other side only.
+
+    "Geologic" / "Geological" or a dropped letter are typos; "West Virginia" /
+    "Washington" at the end of two census titles are different publications.
+    """
+    only_a = set(words_a) - set(words_b)
+    only_b = set(words_b) - set(words_a)
+    if not only_a or not only_b:
+        # A word missing on one side: accepted when it is short (an article, "and").
+        return all(len(w) <= 3 for w in only_a | only_b)
+    for word in only_a:
+        if not any(Levenshtein.distance(word, other) <= max(1, len(word) // 4) for other in only_b):
+            return False
+    return True
+
+
+def _common_prefix_share(x: str, y: str) -> float:
+    shorter = min(len(x), len(y))
+    if shorter < 12:
+        return 0.0
+    common = 0
+    for cx, cy in zip(x, y, strict=False):
+        if cx != cy:
+            break
+        common += 1
+    return common / shorter
+
+
+def _author(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    if a.author and a.author == b.author:
+        if a.author_initials and b.author_initials and a.author_initials[0] != b.author_initials[0]:
+            return FeatureScore("author", -0.3, "same surname, other initials")
+        return FeatureScore("author", 0.2, "same main entry")
+    if not a.author and not b.author:
+        if a.names & b.names:
+            return FeatureScore("author", 0.1, "shared added entry")
+        return FeatureScore("author", 0.0, "no main entry on either")
+    # One cataloguer's main entry is often the other's added entry or only in 245 $c.
+    if _named_in(a.author, b) or _named_in(b.author, a):
+        return FeatureScore("author", 0.15, "main entry named in the other record")
+    if a.author and b.author:
+        if Levenshtein.normalized_distance(a.author, b.author) <= 0.2:
+            return FeatureScore("author", 0.1, "main entries alike")
+        return FeatureScore("author", -0.4, "main entries differ")
+    return FeatureScore("author", -0.05, "main entry on one side only")
+
+
+def _named_in(surname: str, other: MatchRecord) -> bool:
+    return bool(surname) and (surname in other.names or surname in other.responsibility)
+
+
+def _responsibility(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    if not a.responsibility or not b.responsibility:
+        return FeatureScore("responsibility", 0.0, "statement on one side or none")
+    distance = Levenshtein.normalized_distance(a.responsibility, b.responsibility)
+    if distance <= 0.2:
+        return FeatureScore("responsibility", 0.1, "statements of responsibility alike")
+    return FeatureScore("responsibility", 0.0, "statements of responsibility differ")
+
+
+def _identifiers(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    if a.identifiers & b.identifiers:
+        return FeatureScore("identifiers", 0.3, "shared control number")
+    if a.isbns & b.isbns:
+        return FeatureScore("isbn", 0.25, "shared valid ISBN")
+    if a.isbns and b.isbns:
+        if (a.isbns | a.invalid_isbns) & (b.isbns | b.invalid_isbns):
+            return FeatureScore("isbn", 0.1, "valid ISBN of one equals a cancelled ISBN of other")
+        return FeatureScore("isbn", -0.5, "both have valid ISBNs, none shared")
+    if a.invalid_isbns & b.invalid_isbns:
+        return FeatureScore("isbn", 0.1, "same invalid ISBN")
+    return FeatureScore("isbn", 0.0, "no ISBN to compare")
+
+
+def _year(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    if a.year is None or b.year is None:
+        return FeatureScore("year", 0.0, "year unknown on one side")
+    if a.year == b.year:
+        return FeatureScore("year", 0.1, f"both {a.year}")
+    return FeatureScore("year", -1.0, f"{a.year} vs {b.year}")
+
+
+def _pages(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    if a.pages is None or b.pages is None:
+        return FeatureScore("pages", 0.0, "extent unknown on one side")
+    if a.pages == b.pages:
+        return FeatureScore("pages", 0.15, f"both {a.pages} pages")
+    if pages_compatible(a.pages, b.pages):
+        return FeatureScore("pages", 0.05, f"{a.pages} vs {b.pages} pages, within tolerance")
+    return FeatureScore("pages", -1.0, f"{a.pages} vs {b.pages} pages")
+
+
+def _publisher(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    if not a.publisher or not b.publisher:
+        if a.country and b.country and a.country != b.country:
+            return FeatureScore("publisher", -0.3, f"published in {a.country} vs {b.country}")
+        return FeatureScore("publisher", 0.0, "publisher on one side or none")
+    words_a = {w for w in a.publisher.split() if len(w) > 2}
+    words_b = {w for w in b.publisher.split() if len(w) > 2}
+    joined_a, joined_b = a.publisher.replace(" ", ""), b.publisher.replace(" ", "")
+    if words_a & words_b or Levenshtein.normalized_distance(joined_a, joined_b) <= 0.25:
+        return FeatureScore("publisher", 0.1, "publishers alike")
+    # BFAS: another publisher may make another manifestation (co-editions, reissues).
+    if a.country and b.country and a.country != b.country:
+        return FeatureScore(
+            "publisher", -0.5, f"publishers differ, published in {a.country} vs {b.country}"
+        )
+    return FeatureScore("publisher", -0.3, "publishers differ")
+
+
+def _series(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    if a.series and b.series and a.series == b.series:
+        return FeatureScore("series", 0.05, "same series")
+    return FeatureScore("series", 0.0, "series not shared")
+
+
+def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
+    vetoes: list[Veto] = []
+    if a.record_type != b.record_type:
+        vetoes.append(Veto.FORMAT)
+    if a.year is not None and b.year is not None and a.year != b.year:
+        vetoes.append(Veto.YEAR)
+    if editions_conflict(a.edition, b.edition):
+        vetoes.append(Veto.EDITION)
+    if a.parts != b.parts:
+        vetoes.append(Veto.PART)
+    if a.series_number and b.series_number and a.series_number != b.series_number:
+        vetoes.append(Veto.SERIES_NUMBER)
+    if a.volumes != b.volumes and a.volumes is not None and b.volumes is not None:
+        vetoes.append(Veto.VOLUMES)
+    if a.pages is not None and b.pages is not None and not pages_compatible(a.pages, b.pages):
+        vetoes.append(Veto.PAGES)
+    if a.languages and b.languages and not a.languages & b.languages:
+        vetoes.append(Veto.LANGUAGE)
+    if title.points < 0:
+        vetoes.append(Veto.TITLE)
+    elif a.title_numbers != b.title_numbers and a.title_numbers and b.title_numbers:
+        vetoes.append(Veto.TITLE_NUMBER)
+    return vetoes

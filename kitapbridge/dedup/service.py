@@ -1,0 +1,367 @@
+"""Dedup against the store: read records and constraints, run the pure core, write clusters.
+
+Every function takes a ``Session`` and never commits: the CLI command, the job or the
+web request owns the unit of work. Scoring and clustering stay in the pure modules.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TextIO, TypeVar
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from kitapbridge.catalog.models import AuditEntry, School, StoredRecord
+from kitapbridge.catalog.records import marc_of
+from kitapbridge.dedup.clustering import (
+    ConstraintConflict,
+    ConstraintKind,
+    LinkConstraint,
+    ScoredPair,
+    anchor_of,
+    cluster_records,
+    merge_constraint,
+    split_constraints,
+)
+from kitapbridge.dedup.features import MatchRecord, match_record
+from kitapbridge.dedup.models import (
+    ClusterRedirect,
+    DedupConstraint,
+    DedupMember,
+    MembershipMethod,
+    ReviewItem,
+    ReviewState,
+)
+from kitapbridge.dedup.pipeline import deduplicate
+from kitapbridge.dedup.scoring import RULE_VERSION
+from kitapbridge.errors import KitapbridgeError
+
+logger = logging.getLogger(__name__)
+
+CLUSTERS_CSV_HEADER = ("source_record_id", "local_id", "school", "cluster_id")
+STREAM_BATCH = 1000
+WRITE_BATCH = 5000
+"""Rows per bulk statement (and ids per ``IN`` list) when writing membership."""
+
+_Row = TypeVar("_Row")
+
+
+class DedupError(KitapbridgeError):
+    """A staff action that cannot be applied (unknown cluster, parts not covering it…)."""
+
+
+@dataclass
+class DedupSummary:
+    """What a dedup run did, for the CLI and the job report."""
+
+    records: int
+    compared: int
+    clusters: int
+    multi_record_clusters: int
+    review_open: int
+    conflicts: list[ConstraintConflict]
+    redirects: dict[str, str]
+
+
+def match_records(session: Session) -> Iterator[MatchRecord]:
+    """Every live source record as a ``MatchRecord``, in record id order (oldest first)."""
+    statement = (
+        select(StoredRecord.id, StoredRecord.marc, StoredRecord.local_id, School.isil)
+        .join(School, School.id == StoredRecord.school_id)
+        .where(StoredRecord.deleted.is_(False))
+        .order_by(StoredRecord.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    for record_id, marc, local_id, isil in session.execute(statement):
+        yield match_record(record_id, marc_of(record_id, marc), isil, local_id)
+
+
+def stored_constraints(session: Session) -> list[LinkConstraint]:
+    """Every staff constraint, oldest first."""
+    rows = session.scalars(select(DedupConstraint).order_by(DedupConstraint.id))
+    return [
+        LinkConstraint(r.record_a, r.record_b, ConstraintKind(r.kind), r.staff, r.reason)
+        for r in rows
+    ]
+
+
+def stored_membership(session: Session) -> dict[int, str]:
+    """Record id → cluster id as the last run left it."""
+    rows = session.execute(select(DedupMember.record_id, DedupMember.cluster_id))
+    return {record_id: cluster_id for record_id, cluster_id in rows}
+
+
+def run_dedup(session: Session, *, full: bool = False) -> DedupSummary:
+    """Cluster the store's records (``kitapbridge dedup [--full]``).
+
+    Incremental (the default): records new since the last run, or modified after their
+    cluster was decided, are compared with everything; the others keep their clusters.
+    ``full`` compares every candidate pair again. Staff constraints apply either way.
+    """
+    records = list(match_records(session))
+    previous = stored_membership(session)
+    changed: set[int] = set()
+    if not full:
+        statement = (
+            select(StoredRecord.id)
+            .join(DedupMember, DedupMember.record_id == StoredRecord.id)
+            .where(StoredRecord.modified_at > DedupMember.decided_at)
+        )
+        changed.update(session.scalars(statement))
+    constraints = stored_constraints(session)
+    run = deduplicate(records, constraints, previous=None if full else previous, changed=changed)
+    now = datetime.now(UTC)
+    # Re-stamp what was compared, so a modified record is compared once, not every run.
+    compared = (
+        set(run.clustering.membership)
+        if full
+        else changed | (set(run.clustering.membership) - set(previous))
+    )
+    _write_membership(session, run.clustering.membership, previous, constraints, now, compared)
+    _write_review(session, run.clustering.review, run.clustering.membership, now)
+    _write_redirects(session, run.clustering.redirects, now)
+    for conflict in run.clustering.conflicts:
+        logger.warning(
+            "dedup constraint conflict: %s-%s (%s): %s",
+            conflict.must_link.record_a,
+            conflict.must_link.record_b,
+            conflict.must_link.staff,
+            conflict.reason,
+        )
+    clusters = run.clustering.clusters
+    return DedupSummary(
+        records=len(records),
+        compared=run.compared,
+        clusters=len(clusters),
+        multi_record_clusters=sum(1 for members in clusters.values() if len(members) > 1),
+        review_open=_count_open_review(session),
+        conflicts=run.clustering.conflicts,
+        redirects=run.clustering.redirects,
+    )
+
+
+def _write_membership(
+    session: Session,
+    membership: dict[int, str],
+    previous: dict[int, str],
+    constraints: Sequence[LinkConstraint],
+    now: datetime,
+    restamp: set[int] | frozenset[int] = frozenset(),
+) -> None:
+    staff_linked = {
+        r
+        for c in constraints
+        if c.kind is ConstraintKind.MUST_LINK
+        for r in (c.record_a, c.record_b)
+    }
+    sizes: dict[str, int] = defaultdict(int)
+    for cluster_id in membership.values():
+        sizes[cluster_id] += 1
+    gone = [r for r in previous if r not in membership]
+    for id_chunk in _chunks(gone):
+        session.execute(delete(DedupMember).where(DedupMember.record_id.in_(id_chunk)))
+    inserts: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
+    for record_id, cluster_id in membership.items():
+        if previous.get(record_id) == cluster_id and record_id not in restamp:
+            continue
+        method = (
+            MembershipMethod.STAFF
+            if record_id in staff_linked
+            else MembershipMethod.AUTO
+            if sizes[cluster_id] > 1
+            else MembershipMethod.SINGLETON
+        )
+        row = {
+            "record_id": record_id,
+            "cluster_id": cluster_id,
+            "method": str(method),
+            "rule_version": RULE_VERSION,
+            "decided_at": now,
+        }
+        (updates if record_id in previous else inserts).append(row)
+    # Bulk statements: a first run over a national catalogue writes a million rows.
+    for row_chunk in _chunks(inserts):
+        session.execute(insert(DedupMember), row_chunk)
+    for row_chunk in _chunks(updates):
+        session.execute(update(DedupMember), row_chunk)
+    session.flush()
+
+
+def _chunks(rows: Sequence[_Row]) -> Iterator[Sequence[_Row]]:
+    for start in range(0, len(rows), WRITE_BATCH):
+        yield rows[start : start + WRITE_BATCH]
+
+
+def _write_review(
+    session: Session, pairs: Iterable[ScoredPair], membership: dict[int, str], now: datetime
+) -> None:
+    existing = {
+        (item.record_a, item.record_b): item for item in session.scalars(select(ReviewItem))
+    }
+    for key, item in existing.items():
+        same = membership.get(key[0]) == membership.get(key[1]) is not None
+        if item.state == ReviewState.OPEN and same:
+            session.delete(item)  # the pair got linked some other way: nothing to decide
+    for pair in pairs:
+        key = (min(pair.record_a, pair.record_b), max(pair.record_a, pair.record_b))
+        if key in existing:
+            continue
+        session.add(
+            ReviewItem(
+                record_a=key[0],
+                record_b=key[1],
+                score=pair.evidence.score,
+                evidence=pair.evidence.as_dict(),
+                state=str(ReviewState.OPEN),
+                created_at=now,
+            )
+        )
+    session.flush()
+
+
+def _write_redirects(session: Session, redirects: dict[str, str], now: datetime) -> None:
+    for old_id, new_id in redirects.items():
+        session.merge(ClusterRedirect(old_id=old_id, new_id=new_id, created_at=now))
+    session.flush()
+
+
+def _count_open_review(session: Session) -> int:
+    rows = session.scalars(select(ReviewItem.id).where(ReviewItem.state == ReviewState.OPEN))
+    return len(rows.all())
+
+
+def write_clusters_csv(session: Session, out: TextIO) -> int:
+    """``export --clusters-csv``: one line per live source record; returns the line count.
+
+    A record no dedup run has seen yet is its own cluster, ``c<record id>``.
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CLUSTERS_CSV_HEADER)
+    statement = (
+        select(StoredRecord.id, StoredRecord.local_id, School.isil, DedupMember.cluster_id)
+        .join(School, School.id == StoredRecord.school_id)
+        .outerjoin(DedupMember, DedupMember.record_id == StoredRecord.id)
+        .where(StoredRecord.deleted.is_(False))
+        .order_by(StoredRecord.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    lines = 0
+    for record_id, local_id, isil, cluster_id in session.execute(statement):
+        writer.writerow((record_id, local_id, isil, cluster_id or f"c{record_id}"))
+        lines += 1
+    return lines
+
+
+def recluster(session: Session) -> None:
+    """Apply the stored constraints to the stored clusters without comparing any pair."""
+    previous = stored_membership(session)
+    constraints = stored_constraints(session)
+    result = cluster_records(previous, [], constraints, previous=previous)
+    now = datetime.now(UTC)
+    _write_membership(session, result.membership, previous, constraints, now)
+    _write_redirects(session, result.redirects, now)
+
+
+def _add_constraints(session: Session, constraints: Iterable[LinkConstraint]) -> None:
+    now = datetime.now(UTC)
+    for c in constraints:
+        a, b = min(c.record_a, c.record_b), max(c.record_a, c.record_b)
+        exists = session.scalars(
+            select(DedupConstraint.id).where(
+                DedupConstraint.record_a == a,
+                DedupConstraint.record_b == b,
+                DedupConstraint.kind == str(c.kind),
+            )
+        ).first()
+        if exists is None:
+            session.add(
+                DedupConstraint(
+                    record_a=a, record_b=b, kind=str(c.kind), staff=c.staff, reason=c.reason,
+                    created_at=now,
+                )
+            )  # fmt: skip
+    session.flush()
+
+
+def _audit(
+    session: Session, who: str, action: str, entity: str, entity_id: int, why: str,
+    before: dict[str, object], after: dict[str, object],
+) -> None:  # fmt: skip
+    if not who.strip() or not why.strip():
+        raise DedupError("a staff decision needs who made it and why")
+    session.add(
+        AuditEntry(
+            who=who, at=datetime.now(UTC), action=action, entity=entity, entity_id=entity_id,
+            why=why, before=before, after=after,
+        )
+    )  # fmt: skip
+
+
+def decide_review(
+    session: Session, item_id: int, *, accept: bool, staff: str, reason: str
+) -> ReviewItem:
+    """Accept (must-link) or reject (cannot-link) a review item; clusters follow at once."""
+    item = session.get(ReviewItem, item_id)
+    if item is None:
+        raise DedupError(f"no review item {item_id}")
+    if item.state != ReviewState.OPEN:
+        raise DedupError(f"review item {item_id} was already {item.state}")
+    kind = ConstraintKind.MUST_LINK if accept else ConstraintKind.CANNOT_LINK
+    new_state = ReviewState.ACCEPTED if accept else ReviewState.REJECTED
+    action = "review-accept" if accept else "review-reject"
+    _audit(session, staff, action, "review", item.id, reason,
+           {"state": item.state}, {"state": str(new_state)})  # fmt: skip
+    _add_constraints(session, [LinkConstraint(item.record_a, item.record_b, kind, staff, reason)])
+    item.state = str(new_state)
+    item.decided_by, item.decided_at, item.reason = staff, datetime.now(UTC), reason
+    recluster(session)
+    return item
+
+
+def cluster_members(session: Session, cluster_id: str) -> list[int]:
+    """Record ids of a cluster, following redirects of retired ids; [] when unknown."""
+    redirect = session.get(ClusterRedirect, cluster_id)
+    if redirect is not None:
+        cluster_id = redirect.new_id
+    rows = session.scalars(
+        select(DedupMember.record_id)
+        .where(DedupMember.cluster_id == cluster_id)
+        .order_by(DedupMember.record_id)
+    )
+    return list(rows)
+
+
+def split_cluster(
+    session: Session, cluster_id: str, parts: Sequence[Sequence[int]], *, staff: str, reason: str
+) -> None:
+    """Split a cluster into ``parts`` (which must cover its members exactly), for good."""
+    members = cluster_members(session, cluster_id)
+    if not members:
+        raise DedupError(f"no cluster {cluster_id}")
+    flat = sorted(r for part in parts for r in part)
+    if flat != members or len(parts) < 2 or any(not part for part in parts):
+        raise DedupError(f"the parts must divide the members of {cluster_id}: {members}")
+    _audit(session, staff, "split", "cluster", anchor_of(cluster_id), reason,
+           {"members": members}, {"parts": [sorted(p) for p in parts]})  # fmt: skip
+    _add_constraints(session, split_constraints(parts, staff, reason))
+    recluster(session)
+
+
+def merge_clusters(
+    session: Session, cluster_a: str, cluster_b: str, *, staff: str, reason: str
+) -> None:
+    """Merge two clusters for good; the older id survives and the other redirects to it."""
+    for cluster_id in (cluster_a, cluster_b):
+        if not cluster_members(session, cluster_id):
+            raise DedupError(f"no cluster {cluster_id}")
+    _audit(session, staff, "merge", "cluster", anchor_of(cluster_a), reason,
+           {"clusters": [cluster_a, cluster_b]}, {})  # fmt: skip
+    _add_constraints(session, [merge_constraint(cluster_a, cluster_b, staff, reason)])
+    recluster(session)

@@ -1,0 +1,184 @@
+"""Normalise a MARC21 record for output: UTF-8 NFC text, a valid leader and structure.
+
+What is repaired is reported as a warning ``Issue``; nothing is dropped silently.
+The result is a new record: the input (a connector's record) is left as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pymarc
+
+from kitapbridge.marc.issues import Issue
+from kitapbridge.marc.leader import LeaderAsFound
+
+_VALID_INDICATORS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz ")
+_VALID_CODES = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+_VALID_TAG = re.compile(r"[0-9]{3}|[0-9A-Z]{3}|[0-9a-z]{3}")
+# C0 controls other than tab, newline and carriage return are not allowed in XML 1.0,
+# and 0x1D-0x1F inside a value would break ISO 2709 structure.
+_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LEADER_CHARACTER = re.compile(r"[0-9A-Za-z ]")
+DEFAULT_LEADER = "00000nam a2200000 u 4500"
+"""For a record that lost its leader: a book, encoding level ``u`` (unknown)."""
+
+
+def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Record:
+    """Make ``record`` ready to write, in place, and return it; repairs go to ``issues``.
+
+    Leader: 24 characters, Leader/09 ``a`` (UTF-8), 10-11 ``22``, 20-23 ``4500``;
+    record length and base address are recomputed by every writer
+    (``writers.leader_with_lengths``), once the record's final content is known.
+    Text: Unicode NFC, no control characters. Indicators outside ``[0-9a-z ]``
+    become blank; an upper-case subfield code becomes lower case, any other
+    invalid code joins its text to the previous subfield. Fields are ordered by
+    tag, keeping the order within a tag.
+    """
+    fields: list[pymarc.Field] = []
+    for field in record.fields:
+        normalised = _normalise_field(field, issues)
+        if normalised is not None:
+            fields.append(normalised)
+    fields.sort(key=lambda f: f.tag)
+    record.fields = fields
+    record.force_utf8 = True
+    record.leader = pymarc.Leader(_normalise_leader(str(record.leader), issues))
+    return record
+
+
+def copy_record(record: pymarc.Record) -> pymarc.Record:
+    """A copy whose fields can be changed without touching ``record``."""
+    copy = pymarc.Record(to_unicode=True, force_utf8=True)
+    copy.leader = LeaderAsFound(str(record.leader))
+    for field in record.fields:
+        if field.control_field:
+            copy.add_field(pymarc.Field(tag=field.tag, data=field.data))
+        else:
+            copy.add_field(
+                pymarc.Field(
+                    tag=field.tag,
+                    indicators=pymarc.Indicators(field.indicator1, field.indicator2),
+                    subfields=list(field.subfields),
+                )
+            )
+    return copy
+
+
+def _normalise_leader(leader: str, issues: list[Issue]) -> str:
+    if not leader.strip():
+        issues.append(Issue("missing-leader", f"no leader; default {DEFAULT_LEADER!r} used"))
+        leader = DEFAULT_LEADER
+    elif len(leader) != 24:
+        issues.append(
+            Issue("bad-leader-length", f"leader has {len(leader)} characters: {leader!r}")
+        )
+        leader = leader[:24].ljust(24)
+    chars = [ch if _LEADER_CHARACTER.fullmatch(ch) else " " for ch in leader]
+    if chars != list(leader):
+        issues.append(Issue("bad-leader-character", f"leader characters replaced: {leader!r}"))
+    if chars[6] == " ":
+        issues.append(Issue("bad-leader-06", "Leader/06 type of record is blank; set to 'a'"))
+        chars[6] = "a"
+    chars[9] = "a"
+    chars[10:12] = ["2", "2"]
+    chars[20:24] = list("4500")
+    return "".join(chars)
+
+
+def _normalise_field(field: pymarc.Field, issues: list[Issue]) -> pymarc.Field | None:
+    tag = field.tag
+    if not _VALID_TAG.fullmatch(tag):
+        issues.append(Issue("bad-tag", f"field with invalid tag {tag!r} dropped", tag=tag))
+        return None
+    if field.control_field:
+        field.data = _clean_text(field.data or "", tag, issues)
+        return field
+    if tag.startswith("00"):
+        issues.append(
+            Issue("control-tag-with-subfields", "data field under a control tag", tag=tag)
+        )
+        return pymarc.Field(tag=tag, data=" ".join(sub.value for sub in field.subfields))
+    subfields = _normalise_subfields(field, issues)
+    if not subfields:
+        issues.append(Issue("empty-field", "data field without subfields dropped", tag=tag))
+        return None
+    field.subfields = subfields
+    first, second = field.indicator1, field.indicator2
+    if first not in _VALID_INDICATORS or second not in _VALID_INDICATORS:
+        field.indicators = pymarc.Indicators(
+            _indicator(first, tag, issues), _indicator(second, tag, issues)
+        )
+    return field
+
+
+def _indicator(value: str | None, tag: str, issues: list[Issue]) -> str:
+    if value in _VALID_INDICATORS:
+        return value
+    if value not in ("#", "\\", "_", "|"):
+        # '#', '\' and '_' are how dumps and MarcEdit spell a blank; anything else is damage
+        issues.append(Issue("bad-indicator", f"indicator {value!r} set to blank", tag=tag))
+    return " "
+
+
+def _normalise_subfields(field: pymarc.Field, issues: list[Issue]) -> list[pymarc.Subfield]:
+    if all(code in _VALID_CODES and value for code, value in field.subfields) and _is_clean(
+        "".join(value for _code, value in field.subfields)
+    ):
+        return field.subfields  # the common case: nothing to repair
+    subfields: list[pymarc.Subfield] = []
+    for code, value in field.subfields:
+        text = _clean_text(value or "", field.tag, issues)
+        if code in _VALID_CODES:
+            subfields.append(pymarc.Subfield(code, text))
+        elif code and code.lower() in _VALID_CODES:
+            issues.append(Issue("bad-subfield-code", f"code {code!r} lower-cased", tag=field.tag))
+            subfields.append(pymarc.Subfield(code.lower(), text))
+        elif subfields:
+            issues.append(
+                Issue(
+                    "bad-subfield-code",
+                    f"code {code!r} invalid; its text joined to ${subfields[-1].code}",
+                    tag=field.tag,
+                )
+            )
+            previous = subfields.pop()
+            subfields.append(pymarc.Subfield(previous.code, previous.value + (code or "") + text))
+        else:
+            issues.append(
+                Issue("bad-subfield-code", f"code {code!r} invalid; read as $a", tag=field.tag)
+            )
+            subfields.append(pymarc.Subfield("a", (code or "") + text))
+    return subfields
+
+
+def _is_clean(text: str) -> bool:
+    if text.isascii():
+        return text.isprintable()
+    return unicodedata.is_normalized("NFC", text) and not _FORBIDDEN_CHARACTERS.search(text)
+
+
+def _clean_text(text: str, tag: str, issues: list[Issue]) -> str:
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    elif text.isprintable():
+        return text
+    if _FORBIDDEN_CHARACTERS.search(text):
+        issues.append(Issue("control-character", "control characters removed", tag=tag))
+        text = _FORBIDDEN_CHARACTERS.sub("", text)
+    return text
+
+
+def record_lengths(record: pymarc.Record) -> tuple[int, int]:
+    """ISO 2709 record length and base address of the record written as UTF-8."""
+    base = 24 + 12 * len(record.fields) + 1
+    data = 0
+    for field in record.fields:
+        if field.control_field:
+            data += len((field.data or "").encode("utf-8")) + 1
+        else:
+            text = "".join(code + value for code, value in field.subfields)
+            data += 3 + len(field.subfields) + len(text.encode("utf-8"))
+    return base + data + 1, base

@@ -1,0 +1,211 @@
+"""Streaming writers for MARC21 records: MARCXML, ISO 2709, MARC-in-JSON.
+
+Each writer is a context manager over a binary stream and writes records one at
+a time, so an export never holds more than one record::
+
+    with MarcXmlWriter(stream) as writer:
+        for record in records:
+            writer.write(record)
+
+Records are expected normalised (``normalise.normalise_record``): UTF-8, valid
+tags, indicators and subfield codes.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from contextlib import ExitStack
+from enum import StrEnum
+from types import TracebackType
+from typing import BinaryIO, Protocol, Self
+
+import pymarc
+from lxml import etree
+
+from kitapbridge.marc.iso2709 import LEADER_LENGTH, MAX_FIELD_LENGTH, MAX_RECORD_LENGTH
+from kitapbridge.marc.issues import RecordError
+from kitapbridge.marc.marcxml import MARC21_NAMESPACE
+from kitapbridge.marc.normalise import record_lengths
+
+_SCHEMA_LOCATION = f"{MARC21_NAMESPACE} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+class OutputFormat(StrEnum):
+    """The ``--to`` values of ``kitapbridge convert``."""
+
+    MARCXML = "marcxml"
+    ISO2709 = "iso2709"
+    JSON = "json"
+
+
+class RecordWriter(Protocol):
+    def write(self, record: pymarc.Record) -> None: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+
+class _StreamWriter(ABC):
+    """Context-manager plumbing shared by the writers."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """End the document (closing tags, brackets) and flush; each format its own way."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def record_to_iso2709(record: pymarc.Record) -> bytes:
+    """Serialise as ISO 2709 in UTF-8, refusing what the format cannot hold.
+
+    Written here rather than with ``Record.as_marc`` because pymarc does not
+    check ISO 2709's limits and silently writes a 6-digit record length or a
+    13-byte directory entry (standards doc §5). Raises ``RecordError`` for a
+    field over 9,999 bytes or a record over 99,999 bytes; MARCXML has no limit.
+    """
+    directory: list[bytes] = []
+    data: list[bytes] = []
+    position = 0
+    for field in record.fields:
+        if field.control_field:
+            content = (field.data or "").encode("utf-8") + b"\x1e"
+        else:
+            text = "\x1f".join(code + value for code, value in field.subfields)
+            indicators = (field.indicator1 or " ") + (field.indicator2 or " ")
+            content = (indicators + "\x1f" + text + "\x1e").encode("utf-8")
+        if len(content) > MAX_FIELD_LENGTH:
+            raise RecordError(
+                f"field {field.tag} has {len(content)} bytes; ISO 2709 allows {MAX_FIELD_LENGTH}"
+                " (write MARCXML instead)"
+            )
+        directory.append(f"{field.tag}{len(content):04d}{position:05d}".encode("ascii"))
+        data.append(content)
+        position += len(content)
+    base = LEADER_LENGTH + 12 * len(directory) + 1
+    length = base + position + 1
+    if length > MAX_RECORD_LENGTH:
+        raise RecordError(
+            f"record has {length} bytes; ISO 2709 allows {MAX_RECORD_LENGTH}"
+            " (write MARCXML instead)"
+        )
+    leader = str(record.leader)
+    leader = f"{length:05d}{leader[5:9]}a{leader[10:12]}{base:05d}{leader[17:24]}"
+    return leader.encode("ascii") + b"".join(directory) + b"\x1e" + b"".join(data) + b"\x1d"
+
+
+class Iso2709Writer(_StreamWriter):
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def write(self, record: pymarc.Record) -> None:
+        """Raises ``RecordError`` (nothing written) when the record exceeds ISO 2709's limits."""
+        self._stream.write(record_to_iso2709(record))
+
+    def close(self) -> None:
+        self._stream.flush()
+
+
+def leader_with_lengths(record: pymarc.Record) -> str:
+    """The leader with the record length and base address of the record as UTF-8 ISO 2709.
+
+    A record too long for ISO 2709 gets 99999: MARCXML and JSON can hold it, and
+    the leader of MARCXML must still be five digits.
+    """
+    length, base = record_lengths(record)
+    leader = str(record.leader)
+    return f"{min(length, MAX_RECORD_LENGTH):05d}{leader[5:12]}{base:05d}{leader[17:24]}"
+
+
+def record_to_xml_element(record: pymarc.Record) -> etree._Element:
+    """The record as a ``marc:record`` element in the MARC21 slim namespace."""
+    ns = "{" + MARC21_NAMESPACE + "}"
+    root = etree.Element(ns + "record", nsmap={None: MARC21_NAMESPACE})  # type: ignore[dict-item]
+    etree.SubElement(root, ns + "leader").text = leader_with_lengths(record)
+    for field in record.fields:
+        if field.control_field:
+            element = etree.SubElement(root, ns + "controlfield", tag=field.tag)
+            element.text = field.data or ""
+            continue
+        element = etree.SubElement(
+            root,
+            ns + "datafield",
+            tag=field.tag,
+            ind1=field.indicator1 or " ",
+            ind2=field.indicator2 or " ",
+        )
+        for code, value in field.subfields:
+            etree.SubElement(element, ns + "subfield", code=code).text = value
+    return root
+
+
+class MarcXmlWriter(_StreamWriter):
+    """A ``<collection>`` written incrementally with ``lxml.etree.xmlfile``."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._exit = ExitStack()
+        self._xml = self._exit.enter_context(etree.xmlfile(stream, encoding="UTF-8"))
+        self._xml.write_declaration()
+        self._exit.enter_context(
+            self._xml.element(
+                "{" + MARC21_NAMESPACE + "}collection",
+                {"{" + _XSI + "}schemaLocation": _SCHEMA_LOCATION},
+                nsmap={None: MARC21_NAMESPACE, "xsi": _XSI},
+            )
+        )
+
+    def write(self, record: pymarc.Record) -> None:
+        self._xml.write("\n")
+        self._xml.write(record_to_xml_element(record))
+
+    def close(self) -> None:
+        self._xml.write("\n")
+        self._exit.close()
+
+
+class MarcJsonWriter(_StreamWriter):
+    """A JSON array of MARC-in-JSON records, one record per line."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._count = 0
+        self._stream.write(b"[")
+
+    def write(self, record: pymarc.Record) -> None:
+        separator = b",\n" if self._count else b"\n"
+        as_dict = record.as_dict()
+        as_dict["leader"] = leader_with_lengths(record)
+        text = json.dumps(as_dict, ensure_ascii=False, separators=(",", ":"))
+        self._stream.write(separator + text.encode("utf-8"))
+        self._count += 1
+
+    def close(self) -> None:
+        self._stream.write(b"\n]\n")
+        self._stream.flush()
+
+
+def open_writer(stream: BinaryIO, output_format: OutputFormat) -> RecordWriter:
+    writers: dict[OutputFormat, type[Iso2709Writer | MarcXmlWriter | MarcJsonWriter]] = {
+        OutputFormat.ISO2709: Iso2709Writer,
+        OutputFormat.MARCXML: MarcXmlWriter,
+        OutputFormat.JSON: MarcJsonWriter,
+    }
+    return writers[output_format](stream)

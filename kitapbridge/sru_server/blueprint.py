@@ -1,0 +1,104 @@
+"""The SRU endpoint: ``/sru`` (union catalog) and ``/sru/<ISIL>`` (one school), GET and POST.
+
+Glue only: decode the HTTP parameters, then parse (``request``) → run
+(``service``) → render (``response``). Every protocol error comes back as an
+``SRUDiagnostic`` and is answered, as SRU requires, with HTTP 200 and a
+diagnostic in the response of the negotiated version.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from kitapbridge.catalog.store import open_store
+from kitapbridge.config import Settings
+from kitapbridge.sru_server.diagnostics import SRUDiagnostic
+from kitapbridge.sru_server.explain import DatabaseDescription, explain_record
+from kitapbridge.sru_server.request import (
+    DEFAULT_NUMBER_OF_RECORDS,
+    ExplainRequest,
+    Parameters,
+    ScanRequest,
+    negotiate,
+    parse_request,
+)
+from kitapbridge.sru_server.response import (
+    CONTENT_TYPES,
+    diagnostic_response,
+    explain_response,
+    scan_response,
+    search_retrieve_response,
+    serialize,
+)
+from kitapbridge.sru_server.result_sets import ResultSetStore
+from kitapbridge.sru_server.service import Database, SRUService
+
+EXTENSION_KEY = "kitapbridge.sru"
+MAXIMUM_SCAN_TERMS = 100
+"""The cap on scan ``maximumTerms`` (advertised in Explain)."""
+
+blueprint = Blueprint("sru", __name__)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Register the SRU endpoint with its own session factory and result-set store."""
+    service = SRUService(open_store(settings), ResultSetStore(settings.sru_result_set_ttl))
+    app.extensions[EXTENSION_KEY] = (service, settings)
+    app.register_blueprint(blueprint)
+
+
+@blueprint.route("/sru", methods=["GET", "POST"])
+@blueprint.route("/sru/<isil>", methods=["GET", "POST"])
+def sru(isil: str | None = None) -> Response:
+    """Answer one SRU request (explain, searchRetrieve or scan; version 1.1, 1.2 or 2.0)."""
+    service, settings = current_app.extensions[EXTENSION_KEY]
+    parameters: Parameters = {name: request.values.getlist(name) for name in request.values}
+    negotiation = negotiate(parameters)
+    database = Database(path=request.path.lstrip("/"), school=isil)
+    description = _description(database, settings)
+    try:
+        service.check_database(database)
+        parsed = parse_request(
+            parameters,
+            maximum_records_cap=settings.sru_maximum_records,
+            maximum_terms_cap=MAXIMUM_SCAN_TERMS,
+        )
+        if isinstance(parsed, ExplainRequest):
+            body = explain_response(parsed, parsed.version, explain_record(description))
+        elif isinstance(parsed, ScanRequest):
+            body = scan_response(parsed, service.scan(parsed, database))
+        else:
+            body = search_retrieve_response(parsed, service.search(parsed, database))
+        stylesheet = parsed.stylesheet
+    except SRUDiagnostic as diagnostic:
+        single = {name: values[0] for name, values in parameters.items() if values}
+        body = diagnostic_response(
+            negotiation.operation,
+            negotiation.version,
+            diagnostic,
+            single,
+            explain_record(description),
+        )
+        stylesheet = single.get("stylesheet")
+    return Response(serialize(body, stylesheet), content_type=CONTENT_TYPES[negotiation.version])
+
+
+def _description(database: Database, settings: Settings) -> DatabaseDescription:
+    host, _, port = request.host.partition(":")
+    default_port = 443 if request.scheme == "https" else 80
+    title = "Kazakhstan school libraries union catalog"
+    if database.school is not None:
+        title = f"{title}: holdings of {database.school}"
+    return DatabaseDescription(
+        host=host,
+        port=int(port) if port.isdigit() else default_port,
+        database=database.path,
+        title=title,
+        description="MARC 21 records of Kazakhstan's school libraries, in UTF-8",
+        date_modified=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        default_records=DEFAULT_NUMBER_OF_RECORDS,
+        maximum_records=settings.sru_maximum_records,
+        maximum_terms=MAXIMUM_SCAN_TERMS,
+    )

@@ -1,0 +1,109 @@
+"""Result sets: the hit count and page-boundary cursors of recent searches.
+
+SRU is stateless: a client paging through a result sends the same query again
+with a larger ``startRecord``. Remembering, per result set, how many records it
+has and the keyset cursor at each page boundary lets the next page start with
+``WHERE (sort, id) > cursor`` instead of ``OFFSET n`` (so page 9,000 costs what
+page 1 costs) and skips the COUNT. Entries live ``resultSetTTL`` seconds after
+their last use (SRU ``resultSetIdleTime``); the store is per process, so a miss
+on another worker only costs the slower first page, never a wrong answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kitapbridge.catalog.query import Cursor, Query
+
+DEFAULT_CAPACITY = 10_000
+"""Result sets kept at most; the least recently used are dropped first."""
+
+
+@dataclass(slots=True)
+class ResultSet:
+    """One remembered result: its id, size and the cursors after given positions."""
+
+    identifier: str
+    number_of_records: int
+    ttl: int
+    """Seconds of idleness after which the result set is forgotten."""
+    expires_at: float
+    query: Query | None = None
+    """The catalog query behind it, for ``cql.resultSetId`` references."""
+    school: str | None = None
+    """The school filter it ran with."""
+    cursors: dict[int, Cursor] = field(default_factory=dict)
+    """Position p → cursor after record p (the next page starts at p + 1)."""
+
+
+class ResultSetStore:
+    """A thread-safe LRU of result sets keyed by the query that produced them."""
+
+    def __init__(
+        self,
+        ttl: int,
+        capacity: int = DEFAULT_CAPACITY,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = ttl
+        self._capacity = capacity
+        self._clock = clock
+        self._entries: OrderedDict[str, ResultSet] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def identifier(key: str) -> str:
+        """The result set id of a query key (stable, so re-running a query reuses it)."""
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+    def get(self, key: str) -> ResultSet | None:
+        """The live result set for this key, its idle time restarted; None if absent/expired."""
+        return self.find(self.identifier(key))
+
+    def find(self, identifier: str) -> ResultSet | None:
+        """The live result set with this id, its idle time restarted; None if absent/expired."""
+        now = self._clock()
+        with self._lock:
+            entry = self._entries.get(identifier)
+            if entry is None:
+                return None
+            if entry.expires_at <= now:
+                del self._entries[identifier]
+                return None
+            entry.expires_at = now + entry.ttl
+            self._entries.move_to_end(identifier)
+            return entry
+
+    def create(
+        self,
+        key: str,
+        number_of_records: int,
+        ttl: int | None = None,
+        *,
+        query: Query | None = None,
+        school: str | None = None,
+    ) -> ResultSet:
+        """A new result set for this key (replacing any previous one).
+
+        ``ttl`` is the client's ``resultSetTTL``, honoured up to the configured maximum.
+        """
+        kept = self.ttl if ttl is None else min(ttl, self.ttl)
+        entry = ResultSet(
+            self.identifier(key), number_of_records, kept, self._clock() + kept, query, school
+        )
+        with self._lock:
+            self._entries[entry.identifier] = entry
+            self._entries.move_to_end(entry.identifier)
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+        return entry
+
+    def remember_cursor(self, entry: ResultSet, position: int, cursor: Cursor) -> None:
+        """Record that the record at ``position`` ends where ``cursor`` points."""
+        with self._lock:
+            entry.cursors[position] = cursor

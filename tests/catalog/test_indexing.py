@@ -1,0 +1,75 @@
+"""What a record contributes to the term index; ISBN forms agree with python-stdnum."""
+
+from __future__ import annotations
+
+from catalog_builders import book
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum import ean
+from stdnum import isbn as stdnum_isbn
+
+from kitapbridge.catalog.indexing import index_record, isbn_forms, publication_year
+from kitapbridge.catalog.models import SearchIndex
+
+
+def test_index_entries_of_a_kazakh_book() -> None:
+    record = book(
+        "KZ-7",
+        "Абай жолы : роман-эпопея",
+        author="Әуезов, Мұхтар",
+        year="1942",
+        subjects=("Қазақ әдебиеті",),
+        isbn="978-601-01-0002-2",
+        udc="821.512.122",
+    )
+
+    entry = index_record(record)
+
+    assert entry.terms == {
+        (SearchIndex.TITLE, "abai"),
+        (SearchIndex.TITLE, "joly"),
+        (SearchIndex.TITLE, "roman"),
+        (SearchIndex.TITLE, "epopeia"),
+        (SearchIndex.CREATOR, "auezov"),
+        (SearchIndex.CREATOR, "muhtar"),
+        (SearchIndex.SUBJECT, "kazak"),
+        (SearchIndex.SUBJECT, "adebieti"),
+        (SearchIndex.PUBLISHER, "jazusy"),
+        (SearchIndex.DATE, "1942"),
+        (SearchIndex.ISBN, "9786010100022"),
+        (SearchIndex.ISBN, "601010002X"),
+        (SearchIndex.CONTROL_NUMBER, "kz-7"),
+        (SearchIndex.LANGUAGE, "kaz"),
+        (SearchIndex.UDC, "821.512.122"),
+    }
+    assert entry.phrases == {
+        (SearchIndex.TITLE, " abai joly roman epopeia "),
+        (SearchIndex.CREATOR, " auezov muhtar "),
+        (SearchIndex.SUBJECT, " kazak adebieti "),
+        (SearchIndex.PUBLISHER, " jazusy "),
+    }
+    assert (entry.sort_title, entry.sort_creator, entry.sort_year) == (
+        "abai joly roman epopeia",
+        "auezov muhtar",
+        1942,
+    )
+
+
+def test_year_falls_back_to_260c_when_008_has_none() -> None:
+    record = book("KZ-8", "Ертегілер", year="    ")
+    record["260"]["c"] = "[б. ж., 1987?]"
+    assert publication_year(record) == 1987
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9), st.sampled_from(["978", "979"]))
+def test_isbn_forms_agree_with_stdnum(body: str, prefix: str) -> None:
+    isbn13 = prefix + body + ean.calc_check_digit(prefix + body)
+    assert stdnum_isbn.is_valid(isbn13)
+    if prefix == "979":
+        assert isbn_forms(isbn13) == [isbn13]
+        return
+    isbn10 = stdnum_isbn.to_isbn10(isbn13)
+    assert isbn_forms(isbn13) == isbn_forms(isbn10) == sorted({isbn13, isbn10})
+    assert isbn_forms(isbn10[:-1] + ("0" if isbn10[-1] != "0" else "1")) == [
+        isbn10[:-1] + ("0" if isbn10[-1] != "0" else "1")
+    ]
