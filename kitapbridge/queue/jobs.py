@@ -29,6 +29,7 @@ from kitapbridge.catalog.models import ImportRun
 from kitapbridge.catalog.store import make_engine
 from kitapbridge.config import DEFAULT_IMPORT_BATCH_SIZE
 from kitapbridge.connectors import SourceSystem, open_connector
+from kitapbridge.dedup.service import run_dedup
 from kitapbridge.marc import convert_record
 from kitapbridge.queue.progress import Progress, ProgressReporter, reporter_for_current_job
 from kitapbridge.queue.runs import claim_run, run_summary
@@ -104,6 +105,34 @@ def export_catalog(
     report(Progress(written, written))
     logger.info("exported %d records to %s (%s)", written, target, export_format)
     return {"output": str(target), "format": str(export_format), "records": written}
+
+
+def dedup_catalog(
+    *, database_url: str, full: bool = False, progress: ProgressReporter | None = None
+) -> dict[str, Any]:
+    """Cluster new or changed records into editions (every record with ``full``).
+
+    One transaction: a dedup run that dies leaves the previous clusters as they
+    were, and is simply run again. Returns the run's summary counts.
+    """
+    report = reporter_for_current_job(progress)
+    report(Progress(0))
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            summary = run_dedup(session, full=full)
+    finally:
+        engine.dispose()
+    report(Progress(summary.records, summary.records))
+    logger.info("dedup: %d records in %d clusters", summary.records, summary.clusters)
+    return {
+        "records": summary.records,
+        "compared": summary.compared,
+        "clusters": summary.clusters,
+        "multi_record_clusters": summary.multi_record_clusters,
+        "review_open": summary.review_open,
+        "constraint_conflicts": len(summary.conflicts),
+    }
 
 
 def _reported(

@@ -14,18 +14,33 @@ from kitapbridge.catalog.models import StoredRecord
 from kitapbridge.config import Settings
 from kitapbridge.connectors import SourceSystem
 from kitapbridge.queue.imports import import_job_id, submit_import
-from kitapbridge.queue.jobs import export_catalog
+from kitapbridge.queue.jobs import dedup_catalog, export_catalog
 from kitapbridge.queue.progress import Progress
 from kitapbridge.queue.runner import InlineRunner, JobState, RQRunner
 
 TITLES = ["Абай жолы", "Қан мен тер", "Көшпенділер"]
+ISBNS = ["9786010000010", "9786010000027", "9786010000034"]
 
 
-def write_export(export: Path) -> None:
+def write_export(export: Path, *, isbn: bool = False) -> None:
+    """One record per title; with ``isbn``, each also carries its own ISBN and author."""
     with export.open("wb") as out:
         for n, title in enumerate(TITLES, start=1):
             record = pymarc.Record(force_utf8=True)
             record.add_field(pymarc.Field(tag="001", data=f"b{n}"))
+            if isbn:
+                record.add_field(
+                    pymarc.Field(
+                        tag="020",
+                        indicators=pymarc.Indicators(" ", " "),
+                        subfields=[pymarc.Subfield("a", ISBNS[n - 1])],
+                    ),
+                    pymarc.Field(
+                        tag="100",
+                        indicators=pymarc.Indicators("1", " "),
+                        subfields=[pymarc.Subfield("a", "Әуезов, Мұхтар")],
+                    ),
+                )
             record.add_field(
                 pymarc.Field(
                     tag="245",
@@ -125,3 +140,39 @@ def test_export_since_a_later_date_and_of_another_school_is_empty(
         database_url=database_url, output=str(other), export_format="iso2709", school="KZ-AST-0007"
     )
     assert result["records"] == 0
+
+
+def test_dedup_job_clusters_the_same_edition_from_two_schools(
+    runner: RunnerUnderTest, store: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=database_url)
+    for isil in ("KZ-ALM-0042", "KZ-AST-0007"):
+        export = tmp_path / f"{isil}.mrc"
+        write_export(export, isbn=True)
+        submit_import(
+            settings,
+            store,
+            InlineRunner(),
+            isil=isil,
+            system=SourceSystem.MARC,
+            source=str(export),
+            started_by="test",
+        )
+    kwargs = {"database_url": database_url, "full": True}
+    runner.runner.submit(dedup_catalog, kwargs, job_id="dedup", description="dedup --full")
+    runner.drain()
+
+    outcome = runner.runner.outcome("dedup")
+    assert outcome is not None and outcome.state is JobState.FINISHED
+    assert outcome.result == {
+        "records": 6,
+        "compared": 3,
+        "clusters": 3,
+        "multi_record_clusters": 3,
+        "review_open": 0,
+        "constraint_conflicts": 0,
+    }
+    if isinstance(runner.runner, RQRunner):
+        assert outcome.progress == Progress(6, 6)
+    else:
+        assert runner.reports == [Progress(0), Progress(6, 6)]
