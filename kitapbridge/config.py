@@ -27,6 +27,12 @@ DEFAULT_SRU_MAXIMUM_RECORDS = 100
 DEFAULT_SRU_RESULT_SET_TTL = 300
 """Seconds an SRU result set stays addressable by its resultSetId."""
 
+DEFAULT_SPOOL_DIR = "spool"
+"""Where files uploaded through the HTTP API wait for their import (shared by all workers)."""
+
+DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
+"""The largest upload the HTTP API accepts (1 GiB: a big school's ISO 2709 export is ~50 MB)."""
+
 ENV_PREFIX = "KITAPBRIDGE_"
 
 
@@ -41,6 +47,8 @@ class Settings:
     sru_result_set_ttl: int = DEFAULT_SRU_RESULT_SET_TTL
     staff_tokens: Mapping[str, str] = field(default_factory=dict)
     """Staff bearer token → staff member's name, for endpoints that write."""
+    spool_dir: str = DEFAULT_SPOOL_DIR
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
 
     @classmethod
     def load(
@@ -71,6 +79,8 @@ def _parse_env_value(name: str, raw: str) -> object:
         # "token1=Name One,token2=Name Two"
         pairs = (item.split("=", 1) for item in raw.split(",") if "=" in item)
         return {token.strip(): who.strip() for token, who in pairs}
+    if name == "max_upload_bytes":
+        return int(raw)
     if name == "redis_url":
         return raw or None
     return raw

@@ -18,12 +18,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for ``settings`` (loaded from the environment when omitted)."""
     from kitapbridge.dedup import api as dedup_api
     from kitapbridge.sru_server import blueprint as sru
+    from kitapbridge.web import api, db
 
     app = Flask("kitapbridge")
     settings = settings or Settings.load()
     app.extensions[SETTINGS_KEY] = settings
     sru.init_app(app, settings)
     dedup_api.init_app(app)
+    db.init_app(app)
+    api.init_app(app)
     return app
 
 
