@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pymarc
 import pytest
-from kitapbridge.catalog.models import ImportRun, RunStatus, School, StoredRecord
-from kitapbridge.catalog.store import make_engine, migrate
 from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kitapbridge.catalog.models import ImportRun, RunStatus, School, StoredRecord
+from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.connectors import SourceSystem
 from kitapbridge.queue.imports import import_job_id, submit_import

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from kitapbridge.catalog.store import make_engine, migrate
 from queue_support import RunnerUnderTest
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
+from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.queue.progress import Progress
 from kitapbridge.queue.runner import InlineRunner, RQRunner
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kitapbridge.catalog.ingest import start_run
-from kitapbridge.catalog.schools import ensure_school
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
+from kitapbridge.catalog.ingest import start_run
+from kitapbridge.catalog.schools import ensure_school
 from kitapbridge.connectors import SourceSystem
 from kitapbridge.queue.progress import Progress
 from kitapbridge.queue.runner import JOB_SERIALIZER, Runner, job_queue

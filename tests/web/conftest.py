@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from kitapbridge.catalog.schools import ensure_school, issue_school_token
-from kitapbridge.catalog.store import make_engine, migrate
 from sqlalchemy.orm import Session, sessionmaker
 from web_support import STAFF_TOKEN, close_app
 
+from kitapbridge.catalog.schools import ensure_school, issue_school_token
+from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.web import create_app
 
