@@ -405,3 +405,48 @@ def school_token(settings: Settings, isil: str) -> None:
             raise click.ClickException(f"no school {isil}; register it with `school add`")
         token = issue_school_token(session, found)
     click.echo(token)
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to serve on.")
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Serve after loading.")
+@pass_settings
+def demo(settings: Settings, host: str, port: int, serve: bool) -> None:
+    """Load the bundled sample exports of all three systems, deduplicate, and serve."""
+    from kitapbridge.catalog.store import make_engine, migrate
+    from kitapbridge.demo import DemoImport, load_demo
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    engine.dispose()
+
+    def report(outcome: DemoImport) -> None:
+        school = outcome.school
+        click.echo(
+            f"{school.isil:14} {school.system:10} {school.file_name:36} run {outcome.run_id}: "
+            f"{outcome.status}, {outcome.records_seen} records read, {outcome.added} added, "
+            f"{outcome.quarantined} quarantined"
+        )
+
+    with _store(settings) as sessions:
+        loaded = load_demo(settings, sessions, on_import=report)
+    summary = loaded.dedup
+    click.echo(
+        f"dedup: {summary.records} records in {summary.clusters} clusters "
+        f"({summary.multi_record_clusters} held by more than one record), "
+        f"{summary.review_open} pairs waiting for review"
+    )
+    base = f"http://{host}:{port}"
+    sru = f"{base}/sru?version=2.0&operation=searchRetrieve"
+    click.echo("\nTry:")
+    click.echo(f"  {sru}&query=dc.title%3D%22абай%20жолы%22&recordSchema=marcxml")
+    click.echo(f"  {sru}&query=dc.title%3Dqazaq&recordSchema=dc   (Latin finds Cyrillic)")
+    click.echo(
+        f"  {base}/sru/KZ-SHY-SCH007?version=1.2&operation=searchRetrieve&query=cql.allRecords%3D1"
+    )
+    click.echo(f"  {base}/sru?operation=explain")
+    if serve:
+        from kitapbridge.web.app import create_app
+
+        create_app(settings).run(host=host, port=port, threaded=True)
