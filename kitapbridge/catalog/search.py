@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true, union
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, true, tuple_, union
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog.indexing import WordFolder, isbn_forms, issn_form, notation_key
@@ -188,9 +188,14 @@ def _after(column: Any, sort: Sort, cursor: Cursor) -> ColumnElement[bool]:
     value: Any = cursor.value
     if sort.key is SortKey.MODIFIED and isinstance(value, str):
         value = datetime.fromisoformat(value)
-    if sort.descending:
-        return or_(column < value, and_(column == value, StoredRecord.id < cursor.record_id))
-    return or_(column > value, and_(column == value, StoredRecord.id > cursor.record_id))
+    # A row-value comparison, not ``col > v OR (col = v AND id > i)``: SQLite (3.15+) and
+    # PostgreSQL both turn ``(col, id) > (v, i)`` into a range on the (col, id) index, while
+    # the OR form makes SQLite walk the index from the start (10 ms vs 0.2 ms on 30k rows).
+    key: Any = StoredRecord.id
+    bound: Any = cursor.record_id
+    if sort.key is not SortKey.ID:
+        key, bound = tuple_(column, StoredRecord.id), tuple_(value, cursor.record_id)
+    return key < bound if sort.descending else key > bound
 
 
 def _indexes(index: str) -> frozenset[SearchIndex]:
@@ -269,17 +274,27 @@ def _phrase(
     words = " ".join(key.term for key in keys)
     truncated = keys[-1].prefix
     if exact:
-        # Whole field: " w1 w2 " exactly, or starting with " w1 w2" when truncated.
+        # Whole field: " w1 w2 " exactly, or starting with " w1 w2" when truncated: a seek
+        # (or range) on the (idx, phrase) index.
         condition = _matches(
             IndexPhrase.phrase, f" {words}" if truncated else f" {words} ", truncated
         )
-    else:
-        # Skeleton words are [0-9a-z] only, so they hold no LIKE wildcard to escape.
-        condition = IndexPhrase.phrase.like(f"% {words}%" if truncated else f"% {words} %")
-    phrases = select(IndexPhrase.record_id).where(condition)
+        phrases = select(IndexPhrase.record_id).where(condition)
+        if indexes != _ALL_INDEXES:
+            phrases = phrases.where(IndexPhrase.idx.in_(sorted(indexes)))
+        return StoredRecord.id.in_(phrases)
+    # Skeleton words are [0-9a-z] only, so they hold no LIKE wildcard to escape.
+    # Correlated on the record: the word postings (and-ed before this) narrow the
+    # candidates and each candidate's few phrases are read through the (record_id, idx,
+    # phrase) primary key. An uncorrelated ``id IN (… LIKE '% w %')`` would scan every
+    # phrase of the index, since a LIKE with a leading wildcard cannot use an index.
+    condition = IndexPhrase.phrase.like(f"% {words}%" if truncated else f"% {words} %")
+    candidates = select(IndexPhrase.record_id).where(
+        IndexPhrase.record_id == StoredRecord.id, condition
+    )
     if indexes != _ALL_INDEXES:
-        phrases = phrases.where(IndexPhrase.idx.in_(sorted(indexes)))
-    return StoredRecord.id.in_(phrases)
+        candidates = candidates.where(IndexPhrase.idx.in_(sorted(indexes)))
+    return exists(candidates)
 
 
 def _matches(column: Any, term: str, prefix: bool) -> Any:

@@ -32,7 +32,7 @@ from kitapbridge.sru_server.response import (
     search_retrieve_response,
     serialize,
 )
-from kitapbridge.sru_server.result_sets import ResultSetStore
+from kitapbridge.sru_server.result_sets import open_result_sets
 from kitapbridge.sru_server.service import Database, SRUService
 
 EXTENSION_KEY = "kitapbridge.sru"
@@ -44,7 +44,7 @@ blueprint = Blueprint("sru", __name__)
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the SRU endpoint with its own session factory and result-set store."""
-    service = SRUService(open_store(settings), ResultSetStore(settings.sru_result_set_ttl))
+    service = SRUService(open_store(settings), open_result_sets(settings))
     app.extensions[EXTENSION_KEY] = (service, settings)
     app.register_blueprint(blueprint)
 

@@ -29,7 +29,7 @@ from kitapbridge.sru_server.catalog_search import CatalogPlan, plan
 from kitapbridge.sru_server.facets import FACET_MAXIMUM_RECORDS, check_facets, count_facets
 from kitapbridge.sru_server.query_check import catalog_clause, catalog_query
 from kitapbridge.sru_server.request import FacetRequest, ScanRequest, SearchRetrieveRequest
-from kitapbridge.sru_server.result_sets import ResultSet, ResultSetStore
+from kitapbridge.sru_server.result_sets import ResultSet, ResultSets
 from kitapbridge.sru_server.results import (
     Facet,
     RetrievedRecord,
@@ -52,7 +52,7 @@ class Database:
 class SRUService:
     """Explain facts, searches and scans over the catalog for the SRU blueprint."""
 
-    def __init__(self, sessions: sessionmaker[Session], result_sets: ResultSetStore) -> None:
+    def __init__(self, sessions: sessionmaker[Session], result_sets: ResultSets) -> None:
         self._sessions = sessions
         self._result_sets = result_sets
 
@@ -155,7 +155,7 @@ class SRUService:
         result_set: ResultSet,
     ) -> tuple[RetrievedRecord | SurrogateDiagnostic, ...]:
         before = request.start_record - 1
-        cursor = result_set.cursors.get(before)
+        cursor = self._result_sets.cursor(result_set, before) if before else None
         try:
             page = catalog_search.search(
                 session,
