@@ -20,7 +20,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -71,6 +71,8 @@ class ResultSets(Protocol):
     def cursor(self, entry: ResultSet, position: int) -> Cursor | None: ...
 
     def remember_cursor(self, entry: ResultSet, position: int, cursor: Cursor) -> None: ...
+
+    def remember_cursors(self, entry: ResultSet, cursors: Mapping[int, Cursor]) -> None: ...
 
 
 def result_set_identifier(key: str) -> str:
@@ -158,3 +160,8 @@ class ResultSetStore:
         """Record that the record at ``position`` ends where ``cursor`` points."""
         with self._lock:
             entry.cursors[position] = cursor
+
+    def remember_cursors(self, entry: ResultSet, cursors: Mapping[int, Cursor]) -> None:
+        """Record several positions' cursors at once (``catalog.search.checkpoints``)."""
+        with self._lock:
+            entry.cursors.update(cursors)

@@ -16,6 +16,7 @@ since whatever reads Redis must not be able to run code.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -114,6 +115,16 @@ class RedisResultSetStore:
         # without its record count.
         if self._redis.exists(name):
             self._redis.hset(name, f"c:{position}", cursor.token())
+
+    def remember_cursors(self, entry: ResultSet, cursors: Mapping[int, Cursor]) -> None:
+        """Record several positions' cursors in one round trip."""
+        name = KEY_PREFIX + entry.identifier
+        if entry.ttl <= 0 or not cursors or not self._redis.exists(name):
+            return
+        pipeline = self._redis.pipeline(transaction=False)
+        for position, cursor in cursors.items():
+            pipeline.hset(name, f"c:{position}", cursor.token())
+        pipeline.execute()
 
 
 def encode_query(query: Query) -> dict[str, Any]:
