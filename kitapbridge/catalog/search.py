@@ -23,18 +23,33 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, true, tuple_, union
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+    tuple_,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog.indexing import WordFolder, isbn_forms, issn_form, notation_key
 from kitapbridge.catalog.models import IndexPhrase, IndexTerm, School, SearchIndex, StoredRecord
 from kitapbridge.catalog.query import (
     INDEXES,
+    RECORD_INDEX,
+    REGION_INDEX,
     BooleanOperator,
     Cursor,
     EmptyTermError,
     MatchAll,
     Query,
+    QueryError,
     RangeClause,
     RangeField,
     Relation,
@@ -188,15 +203,22 @@ def fetch_records(session: Session, record_ids: Sequence[int]) -> list[StoredRec
     return [found[i] for i in record_ids if i in found]
 
 
-def compile_query(query: Query) -> ColumnElement[bool]:
-    """The query as a boolean SQL condition on ``source_records`` (for composing further)."""
+def compile_query(query: Query, session: Session | None = None) -> ColumnElement[bool]:
+    """The query as a boolean SQL condition on ``source_records`` (for composing further).
+
+    ``session`` is needed only for ``region`` clauses, which read the schools table.
+    """
     if isinstance(query, MatchAll):
         return true()
     if isinstance(query, TermClause):
+        if query.index == RECORD_INDEX:
+            return _record_clause(query)
+        if query.index == REGION_INDEX:
+            return _region_clause(query, session)
         return _term_clause(query)
     if isinstance(query, RangeClause):
         return _range_clause(query)
-    left, right = compile_query(query.left), compile_query(query.right)
+    left, right = compile_query(query.left, session), compile_query(query.right, session)
     if query.operator is BooleanOperator.AND:
         return and_(left, right)
     if query.operator is BooleanOperator.OR:
@@ -211,7 +233,7 @@ def compile_query(query: Query) -> ColumnElement[bool]:
 def _filter(
     session: Session, query: Query, school: str | None, include_deleted: bool
 ) -> ColumnElement[bool]:
-    conditions = [compile_query(query)]
+    conditions = [compile_query(query, session)]
     if not include_deleted:
         conditions.append(StoredRecord.deleted.is_(False))
     if school is not None:
@@ -239,6 +261,51 @@ def _indexes(index: str) -> frozenset[SearchIndex]:
         return INDEXES[index]
     except KeyError:
         raise UnknownIndexError(index) from None
+
+
+def _record_clause(clause: TermClause) -> ColumnElement[bool]:
+    tokens = clause.text.split()
+    if not tokens:
+        raise EmptyTermError(clause.text)
+    if any(token.endswith("*") for token in tokens):
+        raise UnsupportedMaskingError(clause.text)
+    # A record id is a whole number: anything else names no record (no hits, like Zebra).
+    if clause.relation is not Relation.ANY and len(set(tokens)) > 1:
+        return false()  # one record cannot have two ids
+    ids = sorted({int(token) for token in tokens if token.isdigit()})
+    return StoredRecord.id.in_(ids) if ids else false()
+
+
+def _region_clause(clause: TermClause, session: Session | None) -> ColumnElement[bool]:
+    """Records of schools whose region has the words (folded like every other index).
+
+    Regions are folded here rather than in SQL: SQLite cannot case-fold Cyrillic, and
+    the schools table is small (one row per school library in the country).
+    """
+    if session is None:
+        raise QueryError("a region clause needs a session to read the schools")
+    keys = _word_keys(clause.text)
+    if any(key.prefix for key in keys):
+        raise UnsupportedMaskingError(clause.text)
+    words = [key.term for key in keys]
+    schools = session.execute(select(School.id, School.region).where(School.region.is_not(None)))
+    matching = [
+        school_id
+        for school_id, region in schools
+        if _region_matches(_FOLDER.words(region or ""), words, clause.relation)
+    ]
+    return StoredRecord.school_id.in_(matching) if matching else false()
+
+
+def _region_matches(region: list[str], words: list[str], relation: Relation) -> bool:
+    if relation is Relation.EXACT:
+        return region == words
+    if relation is Relation.ANY:
+        return any(word in region for word in words)
+    if relation is Relation.ADJ:
+        size = len(words)
+        return any(region[n : n + size] == words for n in range(len(region) - size + 1))
+    return all(word in region for word in words)
 
 
 def _term_clause(clause: TermClause) -> ColumnElement[bool]:
