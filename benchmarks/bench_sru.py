@@ -2,9 +2,11 @@
 
 Both servers get the peers doc's lab records (100,000 by default; set
 ``KITAPBRIDGE_BENCH_SRU_RECORDS`` for a quicker run) and are queried over HTTP on
-loopback with the same CQL, ten MARCXML records per page. kitapbridge runs as
-``kitapbridge serve`` (Werkzeug's threaded server over SQLite); Zebra 2.2 with the
-ICU configuration of the peers doc. Latency is measured one request at a time;
+loopback with the same CQL, ten MARCXML records per page. kitapbridge runs as in
+production: ``kitapbridge serve --workers 2`` (gunicorn, gthread workers) over
+PostgreSQL (a scratch schema of ``KITAPBRIDGE_TEST_POSTGRES_URL``) with result sets
+in Redis (``KITAPBRIDGE_TEST_REDIS_URL``); Zebra 2.2 with the ICU configuration of
+the peers doc, started in the same run. Latency is measured one request at a time;
 throughput with 1, 8 and 32 concurrent clients looping over the query mix.
 """
 
@@ -19,10 +21,12 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.orm import sessionmaker
 
@@ -36,6 +40,12 @@ RECORDS = int(os.environ.get("KITAPBRIDGE_BENCH_SRU_RECORDS", "100000"))
 REPEATS = 50
 THROUGHPUT_SECONDS = 10.0
 CLIENTS = (1, 8, 32)
+WORKERS = 2
+"""gunicorn worker processes: one per core of the benchmark machine."""
+POSTGRES_URL = os.environ.get(
+    "KITAPBRIDGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("KITAPBRIDGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def queries(records: int) -> list[tuple[str, dict[str, str], dict[str, str]]]:
@@ -67,16 +77,17 @@ def queries(records: int) -> list[tuple[str, dict[str, str], dict[str, str]]]:
 def run() -> list[Section]:
     if not zebra_available():
         raise RuntimeError("Zebra (idzebra-2.0, idzebra-2.0-examples) is needed for bench_sru")
-    with tempfile.TemporaryDirectory(prefix="bench-sru-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="bench-sru-") as scratch, postgres_schema() as url:
         directory = Path(scratch)
-        database_url = f"sqlite:///{directory / 'catalog.db'}"
         started = time.perf_counter()
-        engine = make_engine(database_url)
+        engine = make_engine(url)
         migrate(engine)
         load_school(sessionmaker(engine, expire_on_commit=False), LAB_SCHOOL, lab_records(RECORDS))
+        with engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
         engine.dispose()
         load_seconds = time.perf_counter() - started
-        with kitapbridge_server(database_url) as ours:
+        with kitapbridge_server(url) as ours:
             started = time.perf_counter()
             with running_zebra(directory / "zebra", list(lab_records(RECORDS))) as zebra:
                 zebra_seconds = time.perf_counter() - started
@@ -91,12 +102,33 @@ def run() -> list[Section]:
 
 
 @contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A scratch PostgreSQL schema, dropped afterwards; yields its database URL."""
+    schema = "bench_sru_" + uuid.uuid4().hex[:10]
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@contextmanager
 def kitapbridge_server(database_url: str) -> Iterator[str]:
-    """``kitapbridge serve`` in its own process on a free loopback port; yields the SRU URL."""
+    """``kitapbridge serve --workers N`` (gunicorn) on a free loopback port; yields the SRU URL."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KITAPBRIDGE_DATABASE_URL": database_url}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "KITAPBRIDGE_DATABASE_URL": database_url,
+        "KITAPBRIDGE_REDIS_URL": REDIS_URL,
+    }
+    command = [sys.executable, "-m", "kitapbridge", "serve", "--port", str(port)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "kitapbridge", "serve", "--port", str(port)],
+        [*command, "--workers", str(WORKERS)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -106,7 +138,7 @@ def kitapbridge_server(database_url: str) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/sru"
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
 
 
 def _get(base: str, params: dict[str, str]) -> bytes:
@@ -241,5 +273,8 @@ def _throughput_section(ours: str, zebra: str) -> Section:
         f"truncation and sorted queries for {THROUGHPUT_SECONDS:.0f} s",
         columns=["concurrent clients", "kitapbridge", "Zebra", "ratio"],
         rows=rows,
-        notes=["clients run in the benchmark process; both servers share the same 2 cores"],
+        notes=[
+            "clients run in the benchmark process; both servers share the same 2 cores",
+            f"kitapbridge: gunicorn, {WORKERS} gthread workers, PostgreSQL, result sets in Redis",
+        ],
     )

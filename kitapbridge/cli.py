@@ -213,12 +213,24 @@ def convert(
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes; more than 1 runs gunicorn (set redis_url to share result sets).",
+)
 @pass_settings
-def serve(settings: Settings, host: str, port: int) -> None:
-    """HTTP: SRU at /sru and /sru/<ISIL> (development server; run gunicorn in production)."""
+def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    """HTTP: SRU at /sru and /sru/<ISIL> (one process, or gunicorn with --workers N)."""
+    click.echo(f"SRU: http://{host}:{port}/sru  (one school: http://{host}:{port}/sru/<ISIL>)")
+    if workers > 1:
+        from kitapbridge.web.gunicorn_app import KitapbridgeServer
+
+        KitapbridgeServer(settings, host, port, workers).run()
+        return
     from kitapbridge.web.app import create_app
 
-    click.echo(f"SRU: http://{host}:{port}/sru  (one school: http://{host}:{port}/sru/<ISIL>)")
     create_app(settings).run(host=host, port=port, threaded=True)
 
 

@@ -21,7 +21,12 @@ Index names (``TermClause.index``), with what they cover:
 ``udc``        080 $a, whole notation (``821.512.122``)
 ``bbk``        084 $a with $2 rubbk/bbk, whole notation
 ``any``        every index above
+``record``     the stored record id (SRU ``rec.id``), whole numbers
+``region``     the region of the record's school (``schools.region``), words
 =============  ==========================================================
+
+``record`` and ``region`` are not in the term index: they are answered from
+``source_records.id`` and from the (small) ``schools`` table.
 
 Words are folded like the index (``kitapbridge.text.skeleton_words``): case,
 diacritics, Kazakh Cyrillic vs 2021 Latin and homoglyphs do not matter. A word
@@ -52,6 +57,11 @@ INDEXES: dict[str, frozenset[SearchIndex]] = {
     "any": frozenset(SearchIndex),
 }
 """Query index name → the stored indexes it searches."""
+
+RECORD_INDEX = "record"
+"""Record ids (not in the term index)."""
+REGION_INDEX = "region"
+"""The holding school's region (not in the term index)."""
 
 
 class Relation(StrEnum):

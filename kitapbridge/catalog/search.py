@@ -23,18 +23,33 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+    tuple_,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog.indexing import WordFolder, isbn_forms, issn_form, notation_key
 from kitapbridge.catalog.models import IndexPhrase, IndexTerm, School, SearchIndex, StoredRecord
 from kitapbridge.catalog.query import (
     INDEXES,
+    RECORD_INDEX,
+    REGION_INDEX,
     BooleanOperator,
     Cursor,
     EmptyTermError,
     MatchAll,
     Query,
+    QueryError,
     RangeClause,
     RangeField,
     Relation,
@@ -90,7 +105,8 @@ def search(
     """One page of matching record ids, sorted by ``sort`` then record id.
 
     Page with ``after=page.next_cursor`` (keyset: cost independent of depth), or
-    with ``offset`` for protocols that address records by position (SRU startRecord).
+    with ``offset`` for protocols that address records by position (SRU startRecord);
+    both together skip ``offset`` records after the cursor (see ``checkpoints``).
     Deleted records are left out unless ``include_deleted`` (OAI-PMH reports them).
     """
     column = _SORT_COLUMNS[sort.key]
@@ -105,16 +121,51 @@ def search(
     )
     if after is not None:
         statement = statement.where(_after(column, sort, after))
-    elif offset:
+    if offset:
         statement = statement.offset(offset)
     rows = session.execute(statement).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    cursor = None
-    if more and rows:
-        value = rows[-1].sort_value
-        cursor = Cursor(value.isoformat() if isinstance(value, datetime) else value, rows[-1].id)
+    cursor = _cursor(rows[-1].sort_value, rows[-1].id) if more and rows else None
     return SearchPage([row.id for row in rows], cursor)
+
+
+def checkpoints(
+    session: Session,
+    query: Query,
+    *,
+    every: int,
+    sort: Sort = Sort(),  # noqa: B008 (frozen, shared safely)
+    school: str | None = None,
+) -> dict[int, Cursor]:
+    """Cursors after positions ``every``, ``2 × every``, … of the sorted result, in one pass.
+
+    With them a request for any position p starts from the checkpoint at or before
+    p and skips fewer than ``every`` records, so a deep page (SRU startRecord 90,000,
+    asked without having walked there) costs about what the first page costs once
+    the result has been numbered. The pass costs what a ``count`` costs.
+    """
+    column = _SORT_COLUMNS[sort.key]
+    order = (
+        [column.desc(), StoredRecord.id.desc()] if sort.descending else [column, StoredRecord.id]
+    )
+    numbered = (
+        select(
+            StoredRecord.id,
+            column.label("sort_value"),
+            func.row_number().over(order_by=order).label("position"),
+        )
+        .where(_filter(session, query, school, False))
+        .subquery()
+    )
+    statement = select(numbered.c.id, numbered.c.sort_value, numbered.c.position).where(
+        numbered.c.position % every == 0
+    )
+    return {row.position: _cursor(row.sort_value, row.id) for row in session.execute(statement)}
+
+
+def _cursor(value: Any, record_id: int) -> Cursor:
+    return Cursor(value.isoformat() if isinstance(value, datetime) else value, record_id)
 
 
 def count(
@@ -152,15 +203,22 @@ def fetch_records(session: Session, record_ids: Sequence[int]) -> list[StoredRec
     return [found[i] for i in record_ids if i in found]
 
 
-def compile_query(query: Query) -> ColumnElement[bool]:
-    """The query as a boolean SQL condition on ``source_records`` (for composing further)."""
+def compile_query(query: Query, session: Session | None = None) -> ColumnElement[bool]:
+    """The query as a boolean SQL condition on ``source_records`` (for composing further).
+
+    ``session`` is needed only for ``region`` clauses, which read the schools table.
+    """
     if isinstance(query, MatchAll):
         return true()
     if isinstance(query, TermClause):
+        if query.index == RECORD_INDEX:
+            return _record_clause(query)
+        if query.index == REGION_INDEX:
+            return _region_clause(query, session)
         return _term_clause(query)
     if isinstance(query, RangeClause):
         return _range_clause(query)
-    left, right = compile_query(query.left), compile_query(query.right)
+    left, right = compile_query(query.left, session), compile_query(query.right, session)
     if query.operator is BooleanOperator.AND:
         return and_(left, right)
     if query.operator is BooleanOperator.OR:
@@ -175,7 +233,7 @@ def compile_query(query: Query) -> ColumnElement[bool]:
 def _filter(
     session: Session, query: Query, school: str | None, include_deleted: bool
 ) -> ColumnElement[bool]:
-    conditions = [compile_query(query)]
+    conditions = [compile_query(query, session)]
     if not include_deleted:
         conditions.append(StoredRecord.deleted.is_(False))
     if school is not None:
@@ -188,9 +246,14 @@ def _after(column: Any, sort: Sort, cursor: Cursor) -> ColumnElement[bool]:
     value: Any = cursor.value
     if sort.key is SortKey.MODIFIED and isinstance(value, str):
         value = datetime.fromisoformat(value)
-    if sort.descending:
-        return or_(column < value, and_(column == value, StoredRecord.id < cursor.record_id))
-    return or_(column > value, and_(column == value, StoredRecord.id > cursor.record_id))
+    # A row-value comparison, not ``col > v OR (col = v AND id > i)``: SQLite (3.15+) and
+    # PostgreSQL both turn ``(col, id) > (v, i)`` into a range on the (col, id) index, while
+    # the OR form makes SQLite walk the index from the start (10 ms vs 0.2 ms on 30k rows).
+    key: Any = StoredRecord.id
+    bound: Any = cursor.record_id
+    if sort.key is not SortKey.ID:
+        key, bound = tuple_(column, StoredRecord.id), tuple_(value, cursor.record_id)
+    return key < bound if sort.descending else key > bound
 
 
 def _indexes(index: str) -> frozenset[SearchIndex]:
@@ -198,6 +261,51 @@ def _indexes(index: str) -> frozenset[SearchIndex]:
         return INDEXES[index]
     except KeyError:
         raise UnknownIndexError(index) from None
+
+
+def _record_clause(clause: TermClause) -> ColumnElement[bool]:
+    tokens = clause.text.split()
+    if not tokens:
+        raise EmptyTermError(clause.text)
+    if any(token.endswith("*") for token in tokens):
+        raise UnsupportedMaskingError(clause.text)
+    # A record id is a whole number: anything else names no record (no hits, like Zebra).
+    if clause.relation is not Relation.ANY and len(set(tokens)) > 1:
+        return false()  # one record cannot have two ids
+    ids = sorted({int(token) for token in tokens if token.isdigit()})
+    return StoredRecord.id.in_(ids) if ids else false()
+
+
+def _region_clause(clause: TermClause, session: Session | None) -> ColumnElement[bool]:
+    """Records of schools whose region has the words (folded like every other index).
+
+    Regions are folded here rather than in SQL: SQLite cannot case-fold Cyrillic, and
+    the schools table is small (one row per school library in the country).
+    """
+    if session is None:
+        raise QueryError("a region clause needs a session to read the schools")
+    keys = _word_keys(clause.text)
+    if any(key.prefix for key in keys):
+        raise UnsupportedMaskingError(clause.text)
+    words = [key.term for key in keys]
+    schools = session.execute(select(School.id, School.region).where(School.region.is_not(None)))
+    matching = [
+        school_id
+        for school_id, region in schools
+        if _region_matches(_FOLDER.words(region or ""), words, clause.relation)
+    ]
+    return StoredRecord.school_id.in_(matching) if matching else false()
+
+
+def _region_matches(region: list[str], words: list[str], relation: Relation) -> bool:
+    if relation is Relation.EXACT:
+        return region == words
+    if relation is Relation.ANY:
+        return any(word in region for word in words)
+    if relation is Relation.ADJ:
+        size = len(words)
+        return any(region[n : n + size] == words for n in range(len(region) - size + 1))
+    return all(word in region for word in words)
 
 
 def _term_clause(clause: TermClause) -> ColumnElement[bool]:
@@ -269,17 +377,27 @@ def _phrase(
     words = " ".join(key.term for key in keys)
     truncated = keys[-1].prefix
     if exact:
-        # Whole field: " w1 w2 " exactly, or starting with " w1 w2" when truncated.
+        # Whole field: " w1 w2 " exactly, or starting with " w1 w2" when truncated: a seek
+        # (or range) on the (idx, phrase) index.
         condition = _matches(
             IndexPhrase.phrase, f" {words}" if truncated else f" {words} ", truncated
         )
-    else:
-        # Skeleton words are [0-9a-z] only, so they hold no LIKE wildcard to escape.
-        condition = IndexPhrase.phrase.like(f"% {words}%" if truncated else f"% {words} %")
-    phrases = select(IndexPhrase.record_id).where(condition)
+        phrases = select(IndexPhrase.record_id).where(condition)
+        if indexes != _ALL_INDEXES:
+            phrases = phrases.where(IndexPhrase.idx.in_(sorted(indexes)))
+        return StoredRecord.id.in_(phrases)
+    # Skeleton words are [0-9a-z] only, so they hold no LIKE wildcard to escape.
+    # Correlated on the record: the word postings (and-ed before this) narrow the
+    # candidates and each candidate's few phrases are read through the (record_id, idx,
+    # phrase) primary key. An uncorrelated ``id IN (… LIKE '% w %')`` would scan every
+    # phrase of the index, since a LIKE with a leading wildcard cannot use an index.
+    condition = IndexPhrase.phrase.like(f"% {words}%" if truncated else f"% {words} %")
+    candidates = select(IndexPhrase.record_id).where(
+        IndexPhrase.record_id == StoredRecord.id, condition
+    )
     if indexes != _ALL_INDEXES:
-        phrases = phrases.where(IndexPhrase.idx.in_(sorted(indexes)))
-    return StoredRecord.id.in_(phrases)
+        candidates = candidates.where(IndexPhrase.idx.in_(sorted(indexes)))
+    return exists(candidates)
 
 
 def _matches(column: Any, term: str, prefix: bool) -> Any:

@@ -23,7 +23,10 @@ standard leaves a choice, and where we differ from Zebra/YAZ on purpose:
   (``физ*``); ``?``, left or inner masks → 28; ``^`` → 31; ``respectCase`` → 20;
   ``prox`` → 39; more than one sort key → 84; never a silent zero-hit answer;
 - ``scan`` is served by the union database only (its counts are union-wide);
-- result sets live in the process (``result_sets``): ``resultSetId``/``resultSetTTL``
-  and ``cql.resultSetId = id`` work within one worker, and a miss elsewhere only
-  costs the slower first page.
+- result sets live in Redis when ``redis_url`` is set (``result_sets_redis``), so
+  ``resultSetId``, ``cql.resultSetId = id`` and the keyset cursors of a result work
+  on every gunicorn worker; without Redis they live in the one process;
+- deep pages start from checkpoint cursors (every 500 records) of the numbered
+  result, so ``startRecord`` 90,000 costs about what page 1 costs;
+- Explain is built once per process and request shape, with ETag/Last-Modified (304).
 """

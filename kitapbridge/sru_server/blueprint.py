@@ -8,7 +8,9 @@ diagnostic in the response of the negotiated version.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
@@ -32,19 +34,29 @@ from kitapbridge.sru_server.response import (
     search_retrieve_response,
     serialize,
 )
-from kitapbridge.sru_server.result_sets import ResultSetStore
+from kitapbridge.sru_server.result_sets import open_result_sets
 from kitapbridge.sru_server.service import Database, SRUService
 
 EXTENSION_KEY = "kitapbridge.sru"
 MAXIMUM_SCAN_TERMS = 100
 """The cap on scan ``maximumTerms`` (advertised in Explain)."""
 
+STARTED_AT = datetime.now(UTC).replace(microsecond=0)
+"""When this process started: what Explain describes (indexes, schemas, limits) was
+fixed then, so it is Explain's ``dateModified`` and HTTP ``Last-Modified``."""
+EXPLAIN_MAX_AGE = 3600
+"""Seconds clients and proxies may reuse an Explain response without asking again."""
+
+EXPLAIN_CACHE_SIZE = 256
+"""Explain documents kept per process (one per host, database, version and parameters)."""
+_EXPLAIN_DOCUMENTS: dict[tuple[Any, ...], tuple[bytes, str]] = {}
+
 blueprint = Blueprint("sru", __name__)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the SRU endpoint with its own session factory and result-set store."""
-    service = SRUService(open_store(settings), ResultSetStore(settings.sru_result_set_ttl))
+    service = SRUService(open_store(settings), open_result_sets(settings))
     app.extensions[EXTENSION_KEY] = (service, settings)
     app.register_blueprint(blueprint)
 
@@ -66,8 +78,8 @@ def sru(isil: str | None = None) -> Response:
             maximum_terms_cap=MAXIMUM_SCAN_TERMS,
         )
         if isinstance(parsed, ExplainRequest):
-            body = explain_response(parsed, parsed.version, explain_record(description))
-        elif isinstance(parsed, ScanRequest):
+            return _explain(parsed, description, CONTENT_TYPES[negotiation.version])
+        if isinstance(parsed, ScanRequest):
             body = scan_response(parsed, service.scan(parsed, database))
         else:
             body = search_retrieve_response(parsed, service.search(parsed, database))
@@ -97,8 +109,47 @@ def _description(database: Database, settings: Settings) -> DatabaseDescription:
         database=database.path,
         title=title,
         description="MARC 21 records of Kazakhstan's school libraries, in UTF-8",
-        date_modified=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        date_modified=STARTED_AT.isoformat(timespec="seconds").replace("+00:00", "Z"),
         default_records=DEFAULT_NUMBER_OF_RECORDS,
         maximum_records=settings.sru_maximum_records,
         maximum_terms=MAXIMUM_SCAN_TERMS,
     )
+
+
+def _explain(
+    parsed: ExplainRequest, description: DatabaseDescription, content_type: str
+) -> Response:
+    """Explain, built once per process and request shape, with ETag and Last-Modified.
+
+    The document changes only when the server is reconfigured (a restart), so a
+    harvester polling Explain gets ``304 Not Modified`` for an unchanged document.
+    """
+    body, etag = _explain_document(parsed, description)
+    response = Response(body, content_type=content_type)
+    response.set_etag(etag)
+    response.last_modified = STARTED_AT
+    response.cache_control.public = True
+    response.cache_control.max_age = EXPLAIN_MAX_AGE
+    response.make_conditional(request)
+    return response
+
+
+def _explain_document(
+    parsed: ExplainRequest, description: DatabaseDescription
+) -> tuple[bytes, str]:
+    key = (
+        description,
+        parsed.version,
+        tuple(sorted(parsed.parameters.items())),  # echoed, so part of the document
+        parsed.stylesheet,
+        parsed.record_xml_escaping,
+    )
+    found = _EXPLAIN_DOCUMENTS.get(key)
+    if found is None:
+        document = explain_response(parsed, parsed.version, explain_record(description))
+        body = serialize(document, parsed.stylesheet)
+        found = body, hashlib.sha256(body).hexdigest()[:32]
+        if len(_EXPLAIN_DOCUMENTS) >= EXPLAIN_CACHE_SIZE:
+            _EXPLAIN_DOCUMENTS.clear()  # odd parameters must not grow it without bound
+        _EXPLAIN_DOCUMENTS[key] = found
+    return found

@@ -145,10 +145,12 @@ INDEXES: tuple[IndexDefinition, ...] = (
     _index(BATH, "isbn", "isbn", "ISBN", CODE),
     _index(BATH, "issn", "issn", "ISSN", CODE),
     _index(BATH, "possessingInstitution", SCHOOL_FIELD, "holding school (ISIL)", CODE),
+    _index(REC, "id", "record", "record identifier (recordIdentifier)", CODE),
     _index(REC, "lastModificationDate", "modified", "last modified (ISO 8601)", ORDERED, sort=True),
     _index(KZ, "bbk", "bbk", "BBK classification (084 $2 rubbk)", CODE, scan=True),
     _index(KZ, "udc", "udc", "UDC classification (080)", CODE, scan=True),
     _index(KZ, "school", SCHOOL_FIELD, "holding school (ISIL)", CODE),
+    _index(KZ, "region", "region", "region of the holding school (e.g. Алматы облысы)"),
 )
 
 

@@ -5,8 +5,13 @@ with a larger ``startRecord``. Remembering, per result set, how many records it
 has and the keyset cursor at each page boundary lets the next page start with
 ``WHERE (sort, id) > cursor`` instead of ``OFFSET n`` (so page 9,000 costs what
 page 1 costs) and skips the COUNT. Entries live ``resultSetTTL`` seconds after
-their last use (SRU ``resultSetIdleTime``); the store is per process, so a miss
-on another worker only costs the slower first page, never a wrong answer.
+their last use (SRU ``resultSetIdleTime``).
+
+Two stores share one interface (``ResultSets``): ``ResultSetStore`` keeps them
+in the process (the embedded, single-process deployment) and
+``result_sets_redis.RedisResultSetStore`` keeps them in Redis, so every gunicorn
+worker sees the result sets, ``resultSetId``s and cursors the others made.
+``open_result_sets(settings)`` picks Redis whenever ``redis_url`` is configured.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from kitapbridge.catalog.query import Cursor, Query
+from kitapbridge.config import Settings
 
 DEFAULT_CAPACITY = 10_000
 """Result sets kept at most; the least recently used are dropped first."""
@@ -41,8 +48,49 @@ class ResultSet:
     """Position p → cursor after record p (the next page starts at p + 1)."""
 
 
+class ResultSets(Protocol):
+    """Where result sets live: what ``SRUService`` needs of a store."""
+
+    ttl: int
+    """The longest idle time granted, in seconds (the configured maximum)."""
+
+    def get(self, key: str) -> ResultSet | None: ...
+
+    def find(self, identifier: str) -> ResultSet | None: ...
+
+    def create(
+        self,
+        key: str,
+        number_of_records: int,
+        ttl: int | None = None,
+        *,
+        query: Query | None = None,
+        school: str | None = None,
+    ) -> ResultSet: ...
+
+    def cursor(self, entry: ResultSet, position: int) -> Cursor | None: ...
+
+    def remember_cursor(self, entry: ResultSet, position: int, cursor: Cursor) -> None: ...
+
+    def remember_cursors(self, entry: ResultSet, cursors: Mapping[int, Cursor]) -> None: ...
+
+
+def result_set_identifier(key: str) -> str:
+    """The result set id of a query key (stable across processes and restarts)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def open_result_sets(settings: Settings) -> ResultSets:
+    """Redis when ``redis_url`` is set (several workers), else an in-process store."""
+    if settings.redis_url:
+        from kitapbridge.sru_server.result_sets_redis import RedisResultSetStore
+
+        return RedisResultSetStore.from_url(settings.redis_url, settings.sru_result_set_ttl)
+    return ResultSetStore(settings.sru_result_set_ttl)
+
+
 class ResultSetStore:
-    """A thread-safe LRU of result sets keyed by the query that produced them."""
+    """A thread-safe LRU of result sets keyed by the query that produced them (one process)."""
 
     def __init__(
         self,
@@ -59,7 +107,7 @@ class ResultSetStore:
     @staticmethod
     def identifier(key: str) -> str:
         """The result set id of a query key (stable, so re-running a query reuses it)."""
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+        return result_set_identifier(key)
 
     def get(self, key: str) -> ResultSet | None:
         """The live result set for this key, its idle time restarted; None if absent/expired."""
@@ -103,7 +151,17 @@ class ResultSetStore:
                 self._entries.popitem(last=False)
         return entry
 
+    def cursor(self, entry: ResultSet, position: int) -> Cursor | None:
+        """The cursor after record ``position``, if a page ended there."""
+        with self._lock:
+            return entry.cursors.get(position)
+
     def remember_cursor(self, entry: ResultSet, position: int, cursor: Cursor) -> None:
         """Record that the record at ``position`` ends where ``cursor`` points."""
         with self._lock:
             entry.cursors[position] = cursor
+
+    def remember_cursors(self, entry: ResultSet, cursors: Mapping[int, Cursor]) -> None:
+        """Record several positions' cursors at once (``catalog.search.checkpoints``)."""
+        with self._lock:
+            entry.cursors.update(cursors)

@@ -29,7 +29,7 @@ from kitapbridge.sru_server.catalog_search import CatalogPlan, plan
 from kitapbridge.sru_server.facets import FACET_MAXIMUM_RECORDS, check_facets, count_facets
 from kitapbridge.sru_server.query_check import catalog_clause, catalog_query
 from kitapbridge.sru_server.request import FacetRequest, ScanRequest, SearchRetrieveRequest
-from kitapbridge.sru_server.result_sets import ResultSet, ResultSetStore
+from kitapbridge.sru_server.result_sets import ResultSet, ResultSets
 from kitapbridge.sru_server.results import (
     Facet,
     RetrievedRecord,
@@ -39,6 +39,9 @@ from kitapbridge.sru_server.results import (
 )
 
 logger = logging.getLogger(__name__)
+
+CHECKPOINT_INTERVAL = 500
+"""Positions between remembered cursors of a numbered result (deep paging skips fewer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,7 @@ class Database:
 class SRUService:
     """Explain facts, searches and scans over the catalog for the SRU blueprint."""
 
-    def __init__(self, sessions: sessionmaker[Session], result_sets: ResultSetStore) -> None:
+    def __init__(self, sessions: sessionmaker[Session], result_sets: ResultSets) -> None:
         self._sessions = sessions
         self._result_sets = result_sets
 
@@ -155,14 +158,14 @@ class SRUService:
         result_set: ResultSet,
     ) -> tuple[RetrievedRecord | SurrogateDiagnostic, ...]:
         before = request.start_record - 1
-        cursor = result_set.cursors.get(before)
         try:
+            cursor, skip = self._start(session, catalog_plan, school, result_set, before)
             page = catalog_search.search(
                 session,
                 catalog_plan.query,
                 limit=request.maximum_records,
                 sort=catalog_plan.sort,
-                offset=0 if cursor is not None else before,
+                offset=skip,
                 after=cursor,
                 school=school,
             )
@@ -180,6 +183,41 @@ class SRUService:
                 logger.error("SRU: stored record %s unreadable: %s", row.id, error.reason)
                 records.append(SurrogateDiagnostic(position, diag.RecordTemporarilyUnavailable()))
         return tuple(records)
+
+    def _start(
+        self,
+        session: Session,
+        catalog_plan: CatalogPlan,
+        school: str | None,
+        result_set: ResultSet,
+        before: int,
+    ) -> tuple[catalog_query_model.Cursor | None, int]:
+        """Where a page after ``before`` records starts: a cursor and how many to skip after it.
+
+        The previous page's cursor when a client walks in order; else the nearest
+        checkpoint at or before the position (numbering the result once, see
+        ``catalog.search.checkpoints``); OFFSET only for shallow positions.
+        """
+        if before == 0:
+            return None, 0
+        cursor = self._result_sets.cursor(result_set, before)
+        if cursor is not None:
+            return cursor, 0
+        if before < CHECKPOINT_INTERVAL:
+            return None, before
+        mark = before // CHECKPOINT_INTERVAL * CHECKPOINT_INTERVAL
+        cursor = self._result_sets.cursor(result_set, mark)
+        if cursor is None:
+            marks = catalog_search.checkpoints(
+                session,
+                catalog_plan.query,
+                every=CHECKPOINT_INTERVAL,
+                sort=catalog_plan.sort,
+                school=school,
+            )
+            self._result_sets.remember_cursors(result_set, marks)
+            cursor = marks.get(mark)
+        return (cursor, before - mark) if cursor is not None else (None, before)
 
     def scan(self, request: ScanRequest, database: Database) -> list[ScanTerm]:
         """Index terms from the scan clause's term on, with their record counts."""

@@ -262,3 +262,29 @@ def test_live_sru_2_0_responses_are_schema_valid(
     assert response.content_type == "application/sru+xml; charset=utf-8"
     root = etree.fromstring(response.data)
     assert sru2_schema.validate(root), sru2_schema.error_log
+
+
+def test_explain_is_cacheable_and_answers_304_when_unchanged(client: FlaskClient) -> None:
+    first = client.get("/sru", query_string={"version": "1.2", "operation": "explain"})
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    assert first.headers["Last-Modified"]
+    assert first.headers["Cache-Control"] == "public, max-age=3600"
+    again = client.get(
+        "/sru",
+        query_string={"version": "1.2", "operation": "explain"},
+        headers={"If-None-Match": etag},
+    )
+    assert again.status_code == 304
+    assert again.data == b""
+    other = client.get(
+        "/sru",
+        query_string={"version": "2.0", "operation": "explain"},
+        headers={"If-None-Match": etag},
+    )
+    assert other.status_code == 200
+    assert other.headers["ETag"] != etag
+    assert (
+        client.get("/sru", query_string={"version": "1.2", "operation": "explain"}).data
+        == first.data
+    )

@@ -1,0 +1,128 @@
+"""Result sets in Redis: a second worker (another app instance) pages and refines them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import redis
+from flask import Flask
+from lxml import etree
+from sqlalchemy.orm import sessionmaker
+from sru_catalog import load_catalog
+
+from kitapbridge.catalog.query import (
+    BooleanClause,
+    BooleanOperator,
+    Cursor,
+    MatchAll,
+    RangeClause,
+    RangeField,
+    Relation,
+    TermClause,
+)
+from kitapbridge.catalog.store import make_engine, migrate
+from kitapbridge.config import Settings
+from kitapbridge.sru_server.blueprint import EXTENSION_KEY
+from kitapbridge.sru_server.result_sets import ResultSetStore, open_result_sets
+from kitapbridge.sru_server.result_sets_redis import (
+    KEY_PREFIX,
+    RedisResultSetStore,
+    decode_query,
+    encode_query,
+)
+from kitapbridge.web.app import create_app
+
+SRW = "{http://www.loc.gov/zing/srw/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+@pytest.fixture
+def workers(database_url: str, redis_url: str) -> Iterator[tuple[Flask, Flask]]:
+    """Two app instances over one database and one Redis, as two gunicorn workers are."""
+    engine = make_engine(database_url)
+    migrate(engine)
+    load_catalog(sessionmaker(engine, expire_on_commit=False))
+    engine.dispose()
+    settings = Settings(database_url=database_url, redis_url=redis_url)
+    apps = (create_app(settings), create_app(settings))
+    yield apps
+    for app in apps:
+        service, _ = app.extensions[EXTENSION_KEY]
+        service.close()
+
+
+def search(app: Flask, query: str, **params: str) -> etree._Element:
+    response = app.test_client().get(
+        "/sru",
+        query_string={"version": "1.2", "operation": "searchRetrieve", "query": query, **params},
+    )
+    return etree.fromstring(response.data)
+
+
+def titles(root: etree._Element) -> list[str]:
+    return [e.text or "" for e in root.iter(f"{DC}title")]
+
+
+def test_second_worker_pages_and_refines_a_result_set_of_the_first(
+    workers: tuple[Flask, Flask], redis_url: str
+) -> None:
+    first, second = workers
+    query = "cql.allRecords = 1 sortBy dc.title"
+    page_one = search(first, query, maximumRecords="4", recordSchema="dc")
+    identifier = page_one.findtext(f"{SRW}resultSetId")
+    assert page_one.findtext(f"{SRW}numberOfRecords") == "10"
+    assert identifier
+    # The cursor after record 4 is in Redis, not in the first worker's memory.
+    client = redis.Redis.from_url(redis_url)
+    assert client.hget(KEY_PREFIX + identifier, "c:4") is not None
+    page_two = search(second, query, maximumRecords="4", startRecord="5", recordSchema="dc")
+    alone = search(first, query, maximumRecords="10", recordSchema="dc")
+    assert titles(page_one) + titles(page_two) == titles(alone)[:8]
+    assert page_two.findtext(f"{SRW}nextRecordPosition") == "9"
+    refined = search(second, f'cql.resultSetId = "{identifier}" and dc.date > 2021')
+    assert refined.findtext(f"{SRW}numberOfRecords") == "2"
+    assert refined.find(f".//{SRW}diagnostics") is None
+
+
+def test_settings_decide_where_result_sets_live(redis_url: str) -> None:
+    assert isinstance(open_result_sets(Settings(redis_url=redis_url)), RedisResultSetStore)
+    assert isinstance(open_result_sets(Settings(redis_url=None)), ResultSetStore)
+
+
+def test_redis_result_sets_expire_and_honour_the_client_ttl(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    store = RedisResultSetStore(client, ttl=300)
+    kept = store.create("dc.title=физика", 42, ttl=60, school="KZ-AST-SCH001")
+    store.remember_cursor(kept, 10, Cursor("fizika", 77))
+    found = store.find(kept.identifier)
+    assert found is not None
+    assert (found.number_of_records, found.ttl, found.school) == (42, 60, "KZ-AST-SCH001")
+    assert store.cursor(found, 10) == Cursor("fizika", 77)
+    assert store.cursor(found, 20) is None
+    assert 0 < client.ttl(KEY_PREFIX + kept.identifier) <= 60
+    assert store.create("b", 1, ttl=3600).ttl == 300
+    dropped = store.create("c", 1, ttl=0)
+    assert store.find(dropped.identifier) is None
+    client.delete(KEY_PREFIX + kept.identifier)
+    assert store.get("dc.title=физика") is None
+    store.remember_cursor(kept, 20, Cursor("x", 1))  # never resurrects an expired set
+    assert not client.exists(KEY_PREFIX + kept.identifier)
+
+
+def test_catalog_queries_round_trip_through_json() -> None:
+    query = BooleanClause(
+        BooleanOperator.NOT,
+        BooleanClause(
+            BooleanOperator.AND,
+            TermClause("title", "қазақ тілі", Relation.ADJ),
+            RangeClause(RangeField.DATE, low=2010, high_inclusive=False),
+        ),
+        BooleanClause(
+            BooleanOperator.OR,
+            MatchAll(),
+            RangeClause(RangeField.MODIFIED, high=datetime(2026, 1, 2, 3, 4, tzinfo=UTC)),
+        ),
+    )
+    assert decode_query(encode_query(query)) == query
