@@ -162,12 +162,21 @@ def check_empty_document(stream: BinaryIO) -> None:
     """
     root: str | None = None
     try:
-        for _event, element in etree.iterparse(
-            stream, events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+        # Elements are cleared only at their end: clearing at "start" frees nodes
+        # libxml2 is still building (a crash on seed-format-marc RUSMARC20190324.xml).
+        for event, element in etree.iterparse(
+            stream,
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
         ):
             if root is None:
                 root = _describe_root(element)
-            element.clear()
+                if root:
+                    break  # another kind of XML: what it is says enough
+            elif event == "end":
+                element.clear()
     except etree.XMLSyntaxError as error:
         raise RecordError(
             f"no MARC records, and the XML is not well-formed: {error.msg}"

@@ -220,3 +220,12 @@ def test_rusmarc_title_reaches_245(marc_fixtures: Path) -> None:
     record = result.converted[0].record
     assert record is not None
     assert record["245"]["a"].startswith("Задачи и этюды")
+
+
+def test_a_non_marc_xml_file_is_explained_without_crashing(marc_fixtures: Path) -> None:
+    """RUSMARC20190324.xml (a format description) crashed libxml2 (bus error, double free)
+    when elements were cleared at their start event; it must just be named as not MARC."""
+    path = marc_fixtures / "seed-format-marc" / "dialects" / "rusmarc" / "RUSMARC20190324.xml"
+    with pytest.raises(UnknownFormatError) as raised:
+        list(read_marc_file(path))
+    assert str(raised.value) == "no MARC records: the root element is <FORMAT>"

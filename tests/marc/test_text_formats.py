@@ -9,13 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kitapbridge.marc.formats import MarcFormat, UnknownFormatError, sniff_format
+from kitapbridge.marc.formats import SNIFF_LENGTH, MarcFormat, UnknownFormatError, sniff_format
 from kitapbridge.marc.issues import RecordError
 from kitapbridge.marc.marcjson import iter_json_chunks, parse_record_json
 from kitapbridge.marc.marcline import iter_line_chunks, parse_record_lines
 from kitapbridge.marc.marcxml import iter_xml_chunks, parse_record_xml
 from kitapbridge.marc.pipeline import convert_record
 from kitapbridge.marc.reading import read_marc_file
+
+DEMO_DATA = Path(__file__).resolve().parents[2] / "kitapbridge" / "demo_data"
 
 RECORD_XML = (
     "<marc:record><marc:leader>00000nam a2200000 i 4500</marc:leader>"
@@ -167,6 +169,23 @@ def test_format_is_sniffed_from_content(head: bytes, expected: MarcFormat) -> No
 def test_not_marc_at_all() -> None:
     with pytest.raises(UnknownFormatError, match="not a MARC file"):
         sniff_format(b"%PDF-1.4")
+
+
+@pytest.mark.parametrize(
+    "name", ["kitaphana_books.xlsx", "marc_sql_school.db", "kitaphana_books_ptcp154.dbf"]
+)
+def test_binary_table_and_database_files_are_not_iso2709(name: str) -> None:
+    """Their headers hold 0x1D/0x1E bytes; they used to be cut into dozens of garbage records."""
+    head = (DEMO_DATA / name).read_bytes()[:SNIFF_LENGTH]
+    assert b"\x1e" in head or b"\x1d" in head
+    with pytest.raises(UnknownFormatError, match="not a MARC file"):
+        sniff_format(head)
+
+
+def test_damaged_leader_with_terminators_is_still_iso2709() -> None:
+    assert sniff_format(b"\xd1\x82" + b"x" * 30 + b"\x1e245\x1faTitle\x1e\x1d") is (
+        MarcFormat.ISO2709
+    )
 
 
 def test_every_reader_feeds_the_same_pipeline(tmp_path: Path) -> None:
