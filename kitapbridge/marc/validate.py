@@ -11,6 +11,7 @@ from collections import Counter
 
 import pymarc
 
+from kitapbridge.marc.isbn import is_valid_isbn, leading_isbn
 from kitapbridge.marc.issues import Issue
 
 RECORD_STATUS = frozenset("acdnp")
@@ -62,6 +63,7 @@ def validate_record(record: pymarc.Record) -> list[Issue]:
     main_entries = sum(tags[tag] for tag in MAIN_ENTRY_TAGS)
     if main_entries > 1:
         issues.append(Issue("several-main-entries", f"{main_entries} main entry fields (1XX)"))
+    issues.extend(_isbn_issues(record))
     for field in record.fields:
         if field.tag.startswith("00") != field.control_field:
             issues.append(
@@ -71,6 +73,17 @@ def validate_record(record: pymarc.Record) -> list[Issue]:
                     tag=field.tag,
                 )
             )
+    return issues
+
+
+def _isbn_issues(record: pymarc.Record) -> list[Issue]:
+    """020 $a that is not a valid ISBN (MARC21 wants those in $z); the value is left alone."""
+    issues = []
+    for field in record.get_fields("020"):
+        for value in field.get_subfields("a"):
+            number = leading_isbn(value)
+            if number is None or not is_valid_isbn(number):
+                issues.append(Issue("invalid-isbn", f"$a {value!r} is not a valid ISBN", tag="020"))
     return issues
 
 
