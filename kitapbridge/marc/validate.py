@@ -13,6 +13,7 @@ import pymarc
 
 from kitapbridge.marc.isbn import is_valid_isbn, leading_isbn
 from kitapbridge.marc.issues import Issue
+from kitapbridge.text.homoglyphs import repair_homoglyphs
 
 RECORD_STATUS = frozenset("acdnp")
 BIBLIOGRAPHIC_TYPES = frozenset("acdefgijkmoprt")
@@ -64,6 +65,7 @@ def validate_record(record: pymarc.Record) -> list[Issue]:
     if main_entries > 1:
         issues.append(Issue("several-main-entries", f"{main_entries} main entry fields (1XX)"))
     issues.extend(_isbn_issues(record))
+    issues.extend(_homoglyph_issues(record))
     for field in record.fields:
         if field.tag.startswith("00") != field.control_field:
             issues.append(
@@ -84,6 +86,32 @@ def _isbn_issues(record: pymarc.Record) -> list[Issue]:
             number = leading_isbn(value)
             if number is None or not is_valid_isbn(number):
                 issues.append(Issue("invalid-isbn", f"$a {value!r} is not a valid ISBN", tag="020"))
+    return issues
+
+
+def _homoglyph_issues(record: pymarc.Record) -> list[Issue]:
+    """Words mixing Latin and Cyrillic look-alikes («Kапитанская», «әдебиетi») in 1XX-7XX.
+
+    They are reported, not changed: the record keeps what the school typed, and
+    the search index folds them anyway (``kitapbridge.text``).
+    """
+    issues = []
+    for field in record.fields:
+        if field.control_field or not "100" <= field.tag < "800":
+            continue
+        for code, value in field.subfields:
+            if value.isascii() or not code.isalpha():
+                continue
+            repaired = repair_homoglyphs(value)
+            if repaired != value:
+                issues.append(
+                    Issue(
+                        "homoglyphs",
+                        f"${code} {value!r} mixes Latin and Cyrillic look-alikes "
+                        f"(reads as {repaired!r})",
+                        tag=field.tag,
+                    )
+                )
     return issues
 
 

@@ -188,3 +188,30 @@ def test_valid_isbns_are_neither_changed_nor_reported() -> None:
     ]
     assert issues == []
     assert [i.code for i in validate_record(record)] == []
+
+
+def test_latin_look_alikes_in_cyrillic_words_are_reported_not_changed() -> None:
+    record = _with_isbn()
+    record["245"].subfields = [pymarc.Subfield("a", "Kапитанская дoчка")]
+    record.add_field(
+        pymarc.Field(
+            tag="650",
+            indicators=pymarc.Indicators(" ", "4"),
+            subfields=[pymarc.Subfield("a", "Қазақ әдебиетi"), pymarc.Subfield("2", "Excel")],
+        )
+    )
+    issues = validate_record(record)
+    assert record["245"]["a"] == "Kапитанская дoчка"
+    assert [i for i in issues if i.code == "homoglyphs"] == [
+        Issue(
+            "homoglyphs",
+            "$a 'Kапитанская дoчка' mixes Latin and Cyrillic look-alikes "
+            "(reads as 'Капитанская дочка')",
+            tag="245",
+        ),
+        Issue(
+            "homoglyphs",
+            "$a 'Қазақ әдебиетi' mixes Latin and Cyrillic look-alikes (reads as 'Қазақ әдебиеті')",
+            tag="650",
+        ),
+    ]
