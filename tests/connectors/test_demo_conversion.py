@@ -8,14 +8,18 @@ the MARC-SQL database reach MARC21 the way ``kitapbridge import`` takes them:
 
 from __future__ import annotations
 
+import io
+import shutil
+import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from kitapbridge.connectors import SourceRecord, open_connector
-from kitapbridge.marc import Conversion, convert_record
+from kitapbridge.marc import Conversion, OutputFormat, convert_record, open_writer
 
 DEMO = Path(__file__).resolve().parents[2] / "kitapbridge" / "demo_data"
 ORPHAN = "orphan copy: INV row 5075 refers to DOC_ID 9999, which does not exist"
@@ -177,3 +181,39 @@ def test_copies_travel_next_to_the_converted_record(
     kabis = by_id(converted["kabis_export_marc21.mrc"])["KB20004"].record
     assert kabis is not None
     assert str(kabis["852"]) == "=852  \\\\$aKZ-AST-SCH045$h81.2Каз-922$iЖ94"
+
+
+def write_converted(
+    converted: dict[str, list[tuple[SourceRecord, Conversion]]], output_format: OutputFormat
+) -> bytes:
+    stream = io.BytesIO()
+    with open_writer(stream, output_format) as writer:
+        for results in converted.values():
+            for _source, conversion in results:
+                if conversion.record is not None:
+                    writer.write(conversion.record)
+    return stream.getvalue()
+
+
+@pytest.mark.skipif(shutil.which("yaz-marcdump") is None, reason="yaz-marcdump is not installed")
+def test_every_demo_record_written_as_iso2709_passes_yaz_marcdump(
+    converted: dict[str, list[tuple[SourceRecord, Conversion]]], tmp_path: Path
+) -> None:
+    output = tmp_path / "demo.mrc"
+    output.write_bytes(write_converted(converted, OutputFormat.ISO2709))
+    check = subprocess.run(["yaz-marcdump", "-n", str(output)], capture_output=True, check=False)
+    assert (check.returncode, check.stdout, check.stderr) == (0, b"", b"")
+    dump = subprocess.run(
+        ["yaz-marcdump", "-i", "marc", "-o", "line", str(output)], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    assert len([block for block in dump.split("\n\n") if block.strip()]) == 233
+    assert "Қазақстанның физикалық географиясы" in dump
+
+
+def test_every_demo_record_written_as_marcxml_validates(
+    converted: dict[str, list[tuple[SourceRecord, Conversion]]], shared_fixtures: Path
+) -> None:
+    schema = etree.XMLSchema(etree.parse(str(shared_fixtures / "xsd" / "MARC21slim.xsd")))
+    document = etree.fromstring(write_converted(converted, OutputFormat.MARCXML))
+    schema.assertValid(document)
+    assert len(document) == 233

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from lxml import etree
 
 from kitapbridge.cli import main
+
+needs_yaz = pytest.mark.skipif(
+    shutil.which("yaz-marcdump") is None, reason="yaz-marcdump is not installed"
+)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -105,3 +112,52 @@ def test_bad_usage_exits_2(marc_fixtures: Path, tmp_path: Path) -> None:
     assert run(source, "--encoding", "latin-9", "-o", str(tmp_path / "o"))[0] == 2
     assert run(source)[0] == 2  # no -o
     assert run("-o", str(tmp_path / "o"))[0] == 2  # no input
+
+
+DEMO_DATA = Path(__file__).resolve().parents[2] / "kitapbridge" / "demo_data"
+CLI_SAMPLE = [
+    "rusmarc-loge-gh/TEST1.ISO",
+    "rusmarc-loge-gh/ur.iso",
+    "pymarc/testunimarc.dat",
+    "ruby-marc/three-records-second-bad.xml",
+    "seed-format-marc/data/marcxml/svod-18-partial.mrx",
+    "seed-format-marc/data/mrc/rsl_10_broken.mrc",
+    "pymarc/batch.json",
+    "yaz/marccol1.u8.1.lst",
+]
+
+
+def cli_inputs(marc_fixtures: Path) -> list[str]:
+    demo = ["kabis_export_marc21.mrc", "marc_sql_export_rusmarc_kz1048.iso"]
+    return [str(DEMO_DATA / name) for name in demo] + [
+        str(marc_fixtures / name) for name in CLI_SAMPLE
+    ]
+
+
+@needs_yaz
+def test_iso2709_output_of_demo_and_fixtures_passes_yaz_marcdump(
+    marc_fixtures: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "out.mrc"
+    code, text = run(*cli_inputs(marc_fixtures), "--to", "iso2709", "-o", str(output))
+    assert code == 0
+    assert "170 records read, 169 converted, 1 rejected, 0 unreadable files" in text
+    check = subprocess.run(["yaz-marcdump", "-n", str(output)], capture_output=True, check=False)
+    assert (check.returncode, check.stdout, check.stderr) == (0, b"", b"")
+    dump = subprocess.run(
+        ["yaz-marcdump", "-i", "marc", "-o", "line", str(output)], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    assert len([block for block in dump.split("\n\n") if block.strip()]) == 169
+    assert "Шолпанның күнәсі" in dump and "Өнер-білім бар жұрттар" in dump
+
+
+def test_marcxml_output_of_demo_and_fixtures_validates(
+    marc_fixtures: Path, shared_fixtures: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "out.xml"
+    code, _text = run(*cli_inputs(marc_fixtures), "--to", "marcxml", "-o", str(output))
+    assert code == 0
+    schema = etree.XMLSchema(etree.parse(str(shared_fixtures / "xsd" / "MARC21slim.xsd")))
+    document = etree.parse(str(output))
+    schema.assertValid(document)
+    assert len(document.getroot()) == 169
