@@ -25,6 +25,7 @@ from lxml import etree
 
 from kitapbridge.marc.issues import RecordError
 from kitapbridge.marc.leader import LeaderAsFound
+from kitapbridge.marc.normalise import data_field
 
 MARC21_NAMESPACE = "http://www.loc.gov/MARC21/slim"
 _READ_SIZE = 1 << 20
@@ -248,5 +249,5 @@ def _element_to_record(element: etree._Element, leader: str) -> pymarc.Record:
             indicators = pymarc.Indicators(
                 (child.get("ind1") or " ")[:1], (child.get("ind2") or " ")[:1]
             )
-            record.add_field(pymarc.Field(tag=tag, indicators=indicators, subfields=subfields))
+            record.add_field(data_field(tag, indicators, subfields))
     return record

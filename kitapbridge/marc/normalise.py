@@ -61,14 +61,23 @@ def copy_record(record: pymarc.Record) -> pymarc.Record:
         if field.control_field:
             copy.add_field(pymarc.Field(tag=field.tag, data=field.data))
         else:
-            copy.add_field(
-                pymarc.Field(
-                    tag=field.tag,
-                    indicators=pymarc.Indicators(field.indicator1, field.indicator2),
-                    subfields=list(field.subfields),
-                )
-            )
+            indicators = pymarc.Indicators(field.indicator1, field.indicator2)
+            copy.add_field(data_field(field.tag, indicators, list(field.subfields)))
     return copy
+
+
+def data_field(
+    tag: str, indicators: pymarc.Indicators, subfields: list[pymarc.Subfield]
+) -> pymarc.Field:
+    """A data field whatever its tag.
+
+    pymarc makes every field tagged 001-009 a control field and drops its
+    subfields; DanMARC exports (``yaz`` ``marc1.xml``) put datafields there.
+    Kept as a data field, normalisation joins their text and reports it.
+    """
+    field = pymarc.Field(tag="999", indicators=indicators, subfields=subfields)
+    field.tag = tag
+    return field
 
 
 def _normalise_leader(leader: str, issues: list[Issue]) -> str:

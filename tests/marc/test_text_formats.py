@@ -226,3 +226,16 @@ def test_arbitrary_input_never_crashes_the_pipeline(data: bytes, tmp_path: Path)
     for source in sources:
         conversion = convert_record(source)
         assert conversion.record is not None or conversion.reject_reason
+
+
+def test_datafield_under_a_control_tag_keeps_its_text(marc_fixtures: Path) -> None:
+    """yaz marc1.xml (DanMARC): pymarc dropped the subfields of a datafield tagged 001."""
+    (source,) = read_marc_file(marc_fixtures / "yaz" / "marc1.xml")
+    assert source.record is not None
+    assert source.record["001"].subfields == [
+        ("a", "9 181 423 4"),
+        ("b", "710100"),
+        ("f", "a"),
+    ]
+    record = convert_record(source).record
+    assert record is not None and record["001"].data == "9 181 423 4 710100 a"
