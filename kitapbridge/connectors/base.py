@@ -10,9 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pymarc
+
+if TYPE_CHECKING:
+    # Only for the annotation: ``kitapbridge.marc`` imports this module for
+    # ``SourceRecord``, so a run-time import here would be circular.
+    from kitapbridge.marc.issues import Issue
 
 
 class SourceSystem(StrEnum):
@@ -63,6 +68,11 @@ class SourceRecord:
     (tabular exports, database rows); otherwise the marc package decodes ``raw``.
     ``index`` is the record's 0-based position in its input and ``offset`` its
     byte offset there (for database rows: the row number, offset -1).
+    ``issues`` are the problems met while cutting or parsing the source (a
+    re-read ISO 2709 directory, an odd ``DOC.ITEM`` segment, a table row with
+    more cells than the header); ``convert_record`` carries them into the
+    conversion's issues. An ``ERROR`` among them means the record could not be
+    cut out at all: ``record`` is None and the conversion is rejected with it.
     """
 
     system: SourceSystem
@@ -76,6 +86,7 @@ class SourceRecord:
     holdings: list[Holding] = field(default_factory=list)
     source_name: str = ""
     """The file name or database URL (without password) it came from."""
+    issues: list[Issue] = field(default_factory=list)
 
 
 class Connector(Protocol):

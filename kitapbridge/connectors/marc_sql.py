@@ -36,6 +36,7 @@ from kitapbridge.connectors.errors import ConnectorError
 from kitapbridge.connectors.holding_values import parse_price, placeholder_inventory_note
 from kitapbridge.connectors.marc_file import MarcFileConnector
 from kitapbridge.connectors.text_encoding import detect_text_encoding
+from kitapbridge.marc.issues import Issue, Severity
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +70,10 @@ class MarcSqlDatabase:
 
     Copies whose ``DOC`` row is missing (an orphan, reported after migrations
     out of MARC-SQL) are not dropped: after the records they are yielded with
-    ``record=None``, ``local_id=None``, their holding, and a ``raw`` JSON that
-    says ``"reason"``, so the import run quarantines them for a librarian.
+    ``record=None``, ``local_id=None``, their holding, an ``orphan-copy`` error
+    issue and a ``raw`` JSON that says ``"reason"``, so the import run
+    quarantines them for a librarian. What was odd in a ``DOC.ITEM`` string
+    travels as the record's ``issues``.
     """
 
     def __init__(
@@ -156,10 +159,6 @@ class MarcSqlDatabase:
     ) -> SourceRecord:
         item = _item_text(doc.get("ITEM"), doc["DOC_ID"])
         parsed = parse_doc_item(item, doc.get("RECTYPE"), doc.get("BIBLEVEL"))
-        for issue in parsed.issues:
-            logger.warning(
-                "%s DOC_ID %s: %s %s", self.source_name, doc["DOC_ID"], issue.code, issue.message
-            )
         raw = _json_bytes({"DOC": doc, "INV": copies, "INVOFF": written_off})
         return SourceRecord(
             system=SourceSystem.MARC_SQL,
@@ -171,6 +170,7 @@ class MarcSqlDatabase:
             record=parsed.record,
             holdings=_holdings(copies, written_off, sigla),
             source_name=self.source_name,
+            issues=parsed.issues,
         )
 
     def _orphan_record(
@@ -180,7 +180,6 @@ class MarcSqlDatabase:
             f"orphan copy: {table_name} row {row.get('INV_ID')} refers to "
             f"DOC_ID {row.get('DOC_ID')}, which does not exist"
         )
-        logger.warning("%s %s", self.source_name, reason)
         holding = copy_holding(row, sigla, written_off=table_name == "INVOFF")
         return SourceRecord(
             system=SourceSystem.MARC_SQL,
@@ -192,6 +191,7 @@ class MarcSqlDatabase:
             record=None,
             holdings=[holding],
             source_name=self.source_name,
+            issues=[Issue("orphan-copy", reason, Severity.ERROR)],
         )
 
 

@@ -25,6 +25,7 @@ from lxml import etree
 
 from kitapbridge.connectors.errors import ConnectorError
 from kitapbridge.connectors.text_encoding import EncodingGuess, detect_text_encoding
+from kitapbridge.marc.issues import Issue
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +41,13 @@ HTML has no external entities to resolve; text is decoded by us beforehand."""
 
 @dataclass(frozen=True)
 class TableRow:
-    """One data row: where it was, its bytes as read, and its cells by header text."""
+    """One data row: where it was, its bytes as read, its cells by header text, what was odd."""
 
     index: int
     offset: int
     raw: bytes
     cells: dict[str, str]
+    issues: list[Issue] = field(default_factory=list)
 
 
 @dataclass
@@ -93,7 +95,7 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
             start = end
             if not any(cell.strip() for cell in cells):
                 continue
-            yield TableRow(index, row_offset, raw, _cells(header, cells))
+            yield _table_row(index, row_offset, raw, header, cells)
             index += 1
 
     return Table(header, rows(), "table-row", guess)
@@ -122,7 +124,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
                 if not any(cells):
                     continue
                 raw = json.dumps(cells, ensure_ascii=False).encode("utf-8")
-                yield TableRow(index, -1, raw, _cells(header, cells))
+                yield _table_row(index, -1, raw, header, cells)
                 index += 1
         finally:
             workbook.close()
@@ -183,7 +185,7 @@ def read_html_table(path: Path, *, encoding: str | None = None) -> Table:
             # Python's codecs, not libxml2's: libxml2 has no KZ-1048 or PTCP154.
             html = str(etree.tostring(row, encoding="unicode", method="html")).strip()
             raw = html.encode(output_encoding, errors="xmlcharrefreplace")
-            yield TableRow(index, -1, raw, _cells(header, _row_cells(row)))
+            yield _table_row(index, -1, raw, header, _row_cells(row))
 
     return Table(header, rows(), "html-row", guess)
 
@@ -199,10 +201,22 @@ def _row_cells(row: Any) -> list[str]:
     return cells
 
 
-def _cells(header: list[str], values: list[str]) -> dict[str, str]:
-    if len(values) > len(header):
-        logger.warning("row has %d cells for %d header columns", len(values), len(header))
-    return {name: value for name, value in zip(header, values, strict=False) if name}
+def _table_row(
+    index: int, offset: int, raw: bytes, header: list[str], values: list[str]
+) -> TableRow:
+    """A row's cells by header; text in cells beyond the header is named in an issue."""
+    issues = []
+    beyond = [value for value in values[len(header) :] if value.strip()]
+    if beyond:
+        issues.append(
+            Issue(
+                "cells-beyond-header",
+                f"row has {len(values)} cells for {len(header)} header columns; "
+                f"{beyond!r} not mapped (kept in raw)",
+            )
+        )
+    cells = {name: value for name, value in zip(header, values, strict=False) if name}
+    return TableRow(index, offset, raw, cells, issues)
 
 
 def _cell_text(value: Any) -> str:

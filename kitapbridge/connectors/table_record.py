@@ -29,6 +29,7 @@ from kitapbridge.connectors.holding_values import (
     placeholder_inventory_note,
 )
 from kitapbridge.connectors.table_profile import ColumnMapping, TableProfile, Target
+from kitapbridge.marc.issues import Issue
 
 logger = logging.getLogger(__name__)
 
@@ -94,9 +95,16 @@ def resolve_columns(
 
 
 def record_from_row(
-    cells: Mapping[str, str], columns: Sequence[ResolvedColumn], profile: TableProfile
+    cells: Mapping[str, str],
+    columns: Sequence[ResolvedColumn],
+    profile: TableProfile,
+    issues: list[Issue],
 ) -> pymarc.Record:
-    """The MARC21 record of one row; cells are already decoded text."""
+    """The MARC21 record of one row; cells are already decoded text.
+
+    A value the profile's parser cannot map (a language with no MARC code) is
+    appended to ``issues``; the cell stays in the row's raw bytes.
+    """
     fields: dict[tuple[str, str], pymarc.Field] = {}
     repeated: list[pymarc.Field] = []
     year: str | None = None
@@ -107,7 +115,7 @@ def record_from_row(
         values = _split(text, mapping.split)
         for position, value in enumerate(values):
             target = mapping.then if position and mapping.then else mapping.target
-            subfields = _parse_value(mapping.parser, target, value)
+            subfields = _parse_value(mapping.parser, target, value, issues)
             if not subfields:
                 continue
             if mapping.split:
@@ -216,7 +224,9 @@ def _split(text: str, separator: str | None) -> list[str]:
     return [part.strip() for part in text.split(separator) if part.strip()]
 
 
-def _parse_value(parser: str, target: Target, value: str) -> list[pymarc.Subfield]:
+def _parse_value(
+    parser: str, target: Target, value: str, issues: list[Issue]
+) -> list[pymarc.Subfield]:
     if parser == "author":
         return [pymarc.Subfield(target.code, _inverted_name(value))]
     if parser == "isbn":
@@ -225,7 +235,9 @@ def _parse_value(parser: str, target: Target, value: str) -> list[pymarc.Subfiel
     if parser == "language":
         code = LANGUAGE_CODES.get(value.strip().rstrip(".").casefold())
         if code is None:
-            logger.info("language %r has no MARC code; not mapped", value)
+            issues.append(
+                Issue("unknown-language", f"language {value!r} has no MARC code; not mapped")
+            )
             return []
         return [pymarc.Subfield(target.code, code)]
     if parser == "imprint":

@@ -26,6 +26,7 @@ from kitapbridge.connectors.table_record import (
     resolve_columns,
 )
 from kitapbridge.connectors.text_encoding import EncodingGuess
+from kitapbridge.marc.issues import Issue
 
 logger = logging.getLogger(__name__)
 
@@ -62,21 +63,26 @@ class TabularConnector:
             yield from self._grouped_copies(table, columns)
             return
         for row in table.rows:
-            record = record_from_row(row.cells, columns, self.profile)
-            yield self._source_record(table, row, record, columns, [row], row.index)
+            issues = list(row.issues)
+            record = record_from_row(row.cells, columns, self.profile, issues)
+            yield self._source_record(table, row, record, columns, [row], row.index, issues)
 
     def _grouped_copies(
         self, table: Table, columns: list[ResolvedColumn]
     ) -> Iterator[SourceRecord]:
         # The whole table is grouped before the first record is yielded: copies of
         # one title are rarely adjacent in a school's accession-ordered export.
-        groups: dict[str, tuple[pymarc.Record, list[TableRow]]] = {}
+        # The record is the first row's; every row's own problems are kept.
+        groups: dict[str, tuple[pymarc.Record, list[TableRow], list[Issue]]] = {}
         for row in table.rows:
-            record = record_from_row(row.cells, columns, self.profile)
+            issues = list(row.issues)
+            record = record_from_row(row.cells, columns, self.profile, issues)
             key = group_key(record, self.profile)
-            groups.setdefault(key, (record, []))[1].append(row)
-        for index, (record, rows) in enumerate(groups.values()):
-            yield self._source_record(table, rows[0], record, columns, rows, index)
+            group = groups.setdefault(key, (record, [], []))
+            group[1].append(row)
+            group[2].extend(issue for issue in issues if issue not in group[2])
+        for index, (record, rows, issues) in enumerate(groups.values()):
+            yield self._source_record(table, rows[0], record, columns, rows, index, issues)
 
     def _source_record(
         self,
@@ -86,6 +92,7 @@ class TabularConnector:
         columns: list[ResolvedColumn],
         rows: list[TableRow],
         index: int,
+        issues: list[Issue],
     ) -> SourceRecord:
         local_id = local_id_for(first.cells, self.profile, table.header, record)
         record.add_ordered_field(pymarc.Field(tag="001", data=local_id))
@@ -100,6 +107,7 @@ class TabularConnector:
             record=record,
             holdings=holdings,
             source_name=self.source_name,
+            issues=issues,
         )
 
 

@@ -15,6 +15,7 @@ from kitapbridge.marc import encodings
 from kitapbridge.marc.flavour import Flavour, FlavourEvidence
 from kitapbridge.marc.iso2709 import RawField, RawRecord
 from kitapbridge.marc.issues import Issue
+from kitapbridge.marc.leader import LeaderAsFound
 from kitapbridge.marc.mojibake import may_be_double_encoded, repair_double_encoding
 
 _DELIMITER_AND_CODE = re.compile(rb"\x1f.", re.DOTALL)
@@ -90,7 +91,10 @@ def decode_record(raw: RawRecord, encoding: str, issues: list[Issue]) -> pymarc.
     Damage found while decoding (replacement characters, missing indicators) is
     appended to ``issues``; normalisation repairs what can be repaired later.
     """
-    record = pymarc.Record(leader=raw.leader, to_unicode=True, force_utf8=True)
+    record = pymarc.Record(to_unicode=True, force_utf8=True)
+    # pymarc would write "a" into Leader/09 and "4500" into 20-23; in RUSMARC/UNIMARC
+    # Leader/09 is the type of control, and the crosswalk reads it from the source.
+    record.leader = LeaderAsFound(raw.leader)
     replaced = repaired = 0
     suspect_double_encoding = encoding == encodings.UTF8 and may_be_double_encoded(
         raw.text_bytes().decode("utf-8", errors="replace")

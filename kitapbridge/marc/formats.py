@@ -25,6 +25,7 @@ class UnknownFormatError(KitapbridgeError):
 
 
 SNIFF_LENGTH = 4096
+LEADER_LENGTH = 24
 _BOM = b"\xef\xbb\xbf"
 _LEADER_START = re.compile(rb"[0-9]{5}[ -~]")
 _LINE_LEADER = re.compile(rb"(?:=LDR  )?[0-9]{5}[ -~]{19}\r?\n")
@@ -39,6 +40,11 @@ def sniff_format(head: bytes) -> MarcFormat:
         return MarcFormat.MARCJSON
     if _LINE_LEADER.match(text):
         return MarcFormat.MARCLINE
-    if b"\x1e" in head or b"\x1d" in head or _LEADER_START.match(text):
+    if _LEADER_START.match(text):
+        return MarcFormat.ISO2709
+    # A record whose leader is damaged still has its terminators; but a leader never
+    # holds NUL, which the headers of the binary files schools also hand in (XLSX,
+    # SQLite, DBF) always do: those must not be cut into garbage "records".
+    if (b"\x1e" in head or b"\x1d" in head) and b"\x00" not in text[:LEADER_LENGTH]:
         return MarcFormat.ISO2709
     raise UnknownFormatError(f"not a MARC file: starts with {head[:24]!r}")

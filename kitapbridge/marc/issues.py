@@ -11,6 +11,9 @@ from enum import StrEnum
 
 from kitapbridge.errors import KitapbridgeError
 
+UNREADABLE = "unreadable"
+"""The code of the ERROR issue of a record that could not be read at all."""
+
 
 class Severity(StrEnum):
     WARNING = "warning"

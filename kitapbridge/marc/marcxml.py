@@ -25,6 +25,7 @@ from lxml import etree
 
 from kitapbridge.marc.issues import RecordError
 from kitapbridge.marc.leader import LeaderAsFound
+from kitapbridge.marc.normalise import data_field
 
 MARC21_NAMESPACE = "http://www.loc.gov/MARC21/slim"
 _READ_SIZE = 1 << 20
@@ -162,12 +163,21 @@ def check_empty_document(stream: BinaryIO) -> None:
     """
     root: str | None = None
     try:
-        for _event, element in etree.iterparse(
-            stream, events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+        # Elements are cleared only at their end: clearing at "start" frees nodes
+        # libxml2 is still building (a crash on seed-format-marc RUSMARC20190324.xml).
+        for event, element in etree.iterparse(
+            stream,
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
         ):
             if root is None:
                 root = _describe_root(element)
-            element.clear()
+                if root:
+                    break  # another kind of XML: what it is says enough
+            elif event == "end":
+                element.clear()
     except etree.XMLSyntaxError as error:
         raise RecordError(
             f"no MARC records, and the XML is not well-formed: {error.msg}"
@@ -239,5 +249,5 @@ def _element_to_record(element: etree._Element, leader: str) -> pymarc.Record:
             indicators = pymarc.Indicators(
                 (child.get("ind1") or " ")[:1], (child.get("ind2") or " ")[:1]
             )
-            record.add_field(pymarc.Field(tag=tag, indicators=indicators, subfields=subfields))
+            record.add_field(data_field(tag, indicators, subfields))
     return record

@@ -11,6 +11,7 @@ import unicodedata
 
 import pymarc
 
+from kitapbridge.marc.isbn import repair_check_character
 from kitapbridge.marc.issues import Issue
 from kitapbridge.marc.leader import LeaderAsFound
 
@@ -34,7 +35,8 @@ def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Recor
     Text: Unicode NFC, no control characters. Indicators outside ``[0-9a-z ]``
     become blank; an upper-case subfield code becomes lower case, any other
     invalid code joins its text to the previous subfield. Fields are ordered by
-    tag, keeping the order within a tag.
+    tag, keeping the order within a tag. A Cyrillic Х typed as the check
+    character of an ISBN in 020 $a becomes X (``kitapbridge.marc.isbn``).
     """
     fields: list[pymarc.Field] = []
     for field in record.fields:
@@ -42,6 +44,9 @@ def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Recor
         if normalised is not None:
             fields.append(normalised)
     fields.sort(key=lambda f: f.tag)
+    for field in fields:
+        if field.tag == "020":
+            _repair_isbn(field, issues)
     record.fields = fields
     record.force_utf8 = True
     record.leader = pymarc.Leader(_normalise_leader(str(record.leader), issues))
@@ -56,14 +61,23 @@ def copy_record(record: pymarc.Record) -> pymarc.Record:
         if field.control_field:
             copy.add_field(pymarc.Field(tag=field.tag, data=field.data))
         else:
-            copy.add_field(
-                pymarc.Field(
-                    tag=field.tag,
-                    indicators=pymarc.Indicators(field.indicator1, field.indicator2),
-                    subfields=list(field.subfields),
-                )
-            )
+            indicators = pymarc.Indicators(field.indicator1, field.indicator2)
+            copy.add_field(data_field(field.tag, indicators, list(field.subfields)))
     return copy
+
+
+def data_field(
+    tag: str, indicators: pymarc.Indicators, subfields: list[pymarc.Subfield]
+) -> pymarc.Field:
+    """A data field whatever its tag.
+
+    pymarc makes every field tagged 001-009 a control field and drops its
+    subfields; DanMARC exports (``yaz`` ``marc1.xml``) put datafields there.
+    Kept as a data field, normalisation joins their text and reports it.
+    """
+    field = pymarc.Field(tag="999", indicators=indicators, subfields=subfields)
+    field.tag = tag
+    return field
 
 
 def _normalise_leader(leader: str, issues: list[Issue]) -> str:
@@ -111,6 +125,20 @@ def _normalise_field(field: pymarc.Field, issues: list[Issue]) -> pymarc.Field |
             _indicator(first, tag, issues), _indicator(second, tag, issues)
         )
     return field
+
+
+def _repair_isbn(field: pymarc.Field, issues: list[Issue]) -> None:
+    for position, (code, value) in enumerate(field.subfields):
+        repaired = repair_check_character(value) if code == "a" and not value.isascii() else None
+        if repaired is not None:
+            field.subfields[position] = pymarc.Subfield(code, repaired)
+            issues.append(
+                Issue(
+                    "isbn-check-character-repaired",
+                    f"$a {value!r}: Cyrillic Х check character read as Latin X",
+                    tag="020",
+                )
+            )
 
 
 def _indicator(value: str | None, tag: str, issues: list[Issue]) -> str:

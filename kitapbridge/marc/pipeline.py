@@ -18,7 +18,7 @@ from kitapbridge.marc.conversion import Conversion
 from kitapbridge.marc.flavour import Flavour, FlavourDecision, FlavourEvidence, detect_flavour
 from kitapbridge.marc.formats import MarcFormat
 from kitapbridge.marc.iso2709 import parse_record
-from kitapbridge.marc.issues import Issue, RecordError, Severity
+from kitapbridge.marc.issues import UNREADABLE, Issue, RecordError, Severity
 from kitapbridge.marc.mojibake import repair_double_encoding
 from kitapbridge.marc.normalise import copy_record, normalise_record
 from kitapbridge.marc.validate import validate_record
@@ -72,12 +72,16 @@ def decode_source(
     ``Conversion.record`` is the record as the source has it (RUSMARC stays
     RUSMARC, nothing normalised), with the flavour and encoding decided and
     why; ``None`` with an error issue when it cannot be read at all.
+    The issues met while cutting the source (``SourceRecord.issues``) come first;
+    when one of them is an error the record is rejected with it, unread.
     """
-    conversion = Conversion(record=None)
+    conversion = Conversion(record=None, issues=list(source.issues))
+    if source.record is None and any(i.severity is Severity.ERROR for i in source.issues):
+        return conversion
     try:
         conversion.record = _source_record(source, flavour, encoding, conversion)
     except RecordError as error:
-        conversion.issues.append(Issue("unreadable", error.reason, Severity.ERROR))
+        conversion.issues.append(Issue(UNREADABLE, error.reason, Severity.ERROR))
     return conversion
 
 
@@ -112,7 +116,9 @@ def _decode_iso2709(
     raw_bytes: bytes, flavour: Flavour | Auto, encoding: str, conversion: Conversion
 ) -> pymarc.Record:
     raw = parse_record(raw_bytes)
-    conversion.issues.extend(raw.issues)
+    # ``read_marc_file`` has already carried the structural issues of its records.
+    carried = set(conversion.issues)
+    conversion.issues.extend(issue for issue in raw.issues if issue not in carried)
     evidence = decode.raw_evidence(raw)
     decision = _flavour(evidence, flavour)
     _note_flavour(decision, conversion)

@@ -19,8 +19,8 @@ import pymarc
 from kitapbridge.connectors.base import SourceRecord, SourceSystem
 from kitapbridge.marc import marcjson, marcline, marcxml
 from kitapbridge.marc.formats import SNIFF_LENGTH, MarcFormat, UnknownFormatError, sniff_format
-from kitapbridge.marc.iso2709 import iter_chunks
-from kitapbridge.marc.issues import RecordError
+from kitapbridge.marc.iso2709 import iter_chunks, parse_record
+from kitapbridge.marc.issues import UNREADABLE, Issue, RecordError, Severity
 
 
 def read_marc_file(
@@ -33,11 +33,14 @@ def read_marc_file(
 
     The format is sniffed from the content unless given. ISO 2709 records are
     yielded undecoded (``record=None``): their encoding is decided per record by
-    ``convert_record``. A MARCXML record's raw bytes are its element wrapped in
+    ``convert_record``; they are cut into fields here only for ``local_id`` (the
+    001, which is ASCII in every encoding) and the structural problems
+    recovered from (``issues``). A MARCXML record's raw bytes are its element wrapped in
     the file's declaration and root namespaces (a document of its own). The
     other formats carry Unicode text and are yielded parsed, with ``local_id``
-    from 001; a record that does not parse is yielded with ``record=None`` and
-    ``convert_record`` reports the parser's reason.
+    from 001. A record that cannot be read is yielded with ``record=None`` and
+    an ``ERROR`` issue giving the reader's reason; ``convert_record`` rejects it
+    with that reason.
     Raises ``OSError`` when the file cannot be opened and
     ``formats.UnknownFormatError`` when it is not MARC at all (for XML: when no
     record was found and the root is not an empty ``<collection>``).
@@ -51,13 +54,14 @@ def read_marc_file(
 
         if fmt is MarcFormat.ISO2709:
             for chunk in iter_chunks(stream):
-                yield source(chunk.index, chunk.offset, chunk.data)
+                item = source(chunk.index, chunk.offset, chunk.data)
+                _cut_iso2709(item)
+                yield item
         elif fmt is MarcFormat.MARCXML:
             xml_chunk = None
             for xml_chunk in marcxml.iter_xml_chunks(stream):
                 item = source(xml_chunk.index, xml_chunk.offset, xml_chunk.document)
-                if xml_chunk.complete:
-                    _attach(item, marcxml.parse_record_xml)
+                _attach(item, marcxml.parse_record_xml)
                 yield item
             if xml_chunk is None:
                 stream.seek(0)
@@ -68,8 +72,7 @@ def read_marc_file(
         elif fmt is MarcFormat.MARCJSON:
             for json_chunk in marcjson.iter_json_chunks(stream):
                 item = source(json_chunk.index, json_chunk.offset, json_chunk.data)
-                if json_chunk.error is None:
-                    _attach(item, marcjson.parse_record_json)
+                _attach(item, marcjson.parse_record_json)
                 yield item
         else:
             for line_chunk in marcline.iter_line_chunks(stream):
@@ -78,15 +81,25 @@ def read_marc_file(
                 yield item
 
 
-def _attach(source: SourceRecord, parse: Callable[[bytes], pymarc.Record]) -> None:
-    """Parse ``source.raw`` into ``source.record``; leave it None when it does not parse.
+def _cut_iso2709(source: SourceRecord) -> None:
+    """Set the 001 and the structural issues of an ISO 2709 source; an ERROR if it has no fields."""
+    try:
+        raw = parse_record(source.raw)
+    except RecordError as error:
+        source.issues.append(Issue(UNREADABLE, error.reason, Severity.ERROR))
+        return
+    source.issues.extend(raw.issues)
+    field_001 = raw.first("001")
+    if field_001 is not None:
+        source.local_id = field_001.data.decode("ascii", errors="replace").strip() or None
 
-    The error is not lost: ``convert_record`` parses the raw bytes of a record
-    without ``record`` again and reports the parser's reason with the offset.
-    """
+
+def _attach(source: SourceRecord, parse: Callable[[bytes], pymarc.Record]) -> None:
+    """Parse ``source.raw`` into ``source.record``; an ERROR issue when it does not parse."""
     try:
         record = parse(source.raw)
-    except RecordError:
+    except RecordError as error:
+        source.issues.append(Issue(UNREADABLE, error.reason, Severity.ERROR))
         return
     source.record = record
     field_001 = record.get("001")

@@ -11,7 +11,9 @@ from collections import Counter
 
 import pymarc
 
+from kitapbridge.marc.isbn import is_valid_isbn, leading_isbn
 from kitapbridge.marc.issues import Issue
+from kitapbridge.text.homoglyphs import repair_homoglyphs
 
 RECORD_STATUS = frozenset("acdnp")
 BIBLIOGRAPHIC_TYPES = frozenset("acdefgijkmoprt")
@@ -62,6 +64,8 @@ def validate_record(record: pymarc.Record) -> list[Issue]:
     main_entries = sum(tags[tag] for tag in MAIN_ENTRY_TAGS)
     if main_entries > 1:
         issues.append(Issue("several-main-entries", f"{main_entries} main entry fields (1XX)"))
+    issues.extend(_isbn_issues(record))
+    issues.extend(_homoglyph_issues(record))
     for field in record.fields:
         if field.tag.startswith("00") != field.control_field:
             issues.append(
@@ -71,6 +75,43 @@ def validate_record(record: pymarc.Record) -> list[Issue]:
                     tag=field.tag,
                 )
             )
+    return issues
+
+
+def _isbn_issues(record: pymarc.Record) -> list[Issue]:
+    """020 $a that is not a valid ISBN (MARC21 wants those in $z); the value is left alone."""
+    issues = []
+    for field in record.get_fields("020"):
+        for value in field.get_subfields("a"):
+            number = leading_isbn(value)
+            if number is None or not is_valid_isbn(number):
+                issues.append(Issue("invalid-isbn", f"$a {value!r} is not a valid ISBN", tag="020"))
+    return issues
+
+
+def _homoglyph_issues(record: pymarc.Record) -> list[Issue]:
+    """Words mixing Latin and Cyrillic look-alikes («Kапитанская», «әдебиетi») in 1XX-7XX.
+
+    They are reported, not changed: the record keeps what the school typed, and
+    the search index folds them anyway (``kitapbridge.text``).
+    """
+    issues = []
+    for field in record.fields:
+        if field.control_field or not "100" <= field.tag < "800":
+            continue
+        for code, value in field.subfields:
+            if value.isascii() or not code.isalpha():
+                continue
+            repaired = repair_homoglyphs(value)
+            if repaired != value:
+                issues.append(
+                    Issue(
+                        "homoglyphs",
+                        f"${code} {value!r} mixes Latin and Cyrillic look-alikes "
+                        f"(reads as {repaired!r})",
+                        tag=field.tag,
+                    )
+                )
     return issues
 
 

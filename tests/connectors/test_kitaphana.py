@@ -12,6 +12,7 @@ from sample_builder import write_kitaphana_csv, write_kitaphana_dbf
 
 from kitapbridge.connectors import Holding, HoldingStatus, KitaphanaTable, ProfileError
 from kitapbridge.connectors.table_profile import parse_profile
+from kitapbridge.marc.issues import Issue
 
 DEMO = Path(__file__).resolve().parents[2] / "kitapbridge" / "demo_data"
 
@@ -110,6 +111,27 @@ def test_cp1251_csv_of_russian_titles(tmp_path: Path) -> None:
     assert souls.record is not None and souls.record["245"]["a"] == "Мёртвые души"
     # The letters CP1251 never had were lost by the exporting program, not by us.
     assert lost.record is not None and lost.record["245"]["a"] == "Білім ж?не ?ылым"
+
+
+def test_row_problems_travel_with_the_record(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    text = (
+        "Код;Автор;Заглавие;Год;Язык;Инв. №\r\n"
+        "K1;Абай;Қара сөздер;2019;қаз;11\r\n"
+        "K2;Абай;Өлеңдер;2020;эсперанто;12;артық ұяшық\r\n"
+    )
+    path.write_bytes(text.encode("kz1048"))
+    plain, odd = KitaphanaTable(path)
+    assert plain.issues == []
+    assert odd.issues == [
+        Issue(
+            "cells-beyond-header",
+            "row has 7 cells for 6 header columns; ['артық ұяшық'] not mapped (kept in raw)",
+        ),
+        Issue("unknown-language", "language 'эсперанто' has no MARC code; not mapped"),
+    ]
+    assert odd.record is not None and odd.record.get("041") is None
+    assert "артық ұяшық".encode("kz1048") in odd.raw
 
 
 def test_demo_xlsx_with_kazakh_captions() -> None:

@@ -1,4 +1,8 @@
-"""Cutting MARC files into raw records: ISO 2709, MARCXML, MARC-in-JSON."""
+"""The MARC file connector: records of any MARC file, with their 001, offsets and cutting issues.
+
+Reading itself is ``kitapbridge.marc.read_marc_file``'s (tested in tests/marc);
+these tests pin what the connector adds and what import runs rely on.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,10 @@ from pathlib import Path
 
 import pymarc
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from kitapbridge.connectors import MarcFileConnector, SourceSystem
-from kitapbridge.connectors.marc_file import sniff_marc_format
+from kitapbridge.connectors import ConnectorError, KabisExport, MarcFileConnector, SourceSystem
+from kitapbridge.connectors.marc_sql import MarcSqlExport
+from kitapbridge.marc.issues import Issue, Severity
 
 
 def iso2709_control_numbers_by_pymarc(path: Path) -> list[str]:
@@ -41,9 +44,10 @@ def test_iso2709_records_are_cut_byte_exact(shared_fixtures: Path, name: str, co
         assert record.raw.endswith(b"\x1d")
     assert [r.local_id for r in records] == iso2709_control_numbers_by_pymarc(path)
     assert [r.index for r in records] == list(range(count))
-    assert {(r.system, r.raw_format, r.record) for r in records} == {
-        (SourceSystem.MARC, "iso2709", None)
+    assert {(r.system, r.raw_format, r.record, r.source_name) for r in records} == {
+        (SourceSystem.MARC, "iso2709", None, path.name)
     }
+    assert [r.issues for r in records] == [[]] * count
 
 
 def test_yaz_file_ids_and_offsets(shared_fixtures: Path) -> None:
@@ -57,20 +61,59 @@ def test_yaz_file_ids_and_offsets(shared_fixtures: Path) -> None:
     assert [r.offset for r in records][:3] == [0, 1385, 4258]
 
 
-def test_damaged_records_are_yielded_not_dropped(shared_fixtures: Path) -> None:
+def test_damaged_records_are_yielded_with_what_was_recovered(shared_fixtures: Path) -> None:
     path = shared_fixtures / "marc/pymarc/bad_records.mrc"
     records = list(MarcFileConnector(path))
-    assert len(records) == 8
     assert b"".join(r.raw for r in records) + b"\n" == path.read_bytes()
+    assert [r.offset for r in records] == [0, 127, 254, 381, 509, 637, 764, 790]
+    re_read = Issue(
+        "bad-directory",
+        "directory disagrees with the field data (1 entries, 1 fields): "
+        "fields re-read by field terminator",
+    )
+
+    def base_address(value: str) -> Issue:
+        return Issue(
+            "base-address-mismatch", f"leader base address {value!r}, data starts at byte 37"
+        )
+
+    assert [r.issues for r in records] == [
+        [],
+        [base_address("99937")],
+        [base_address("00000")],
+        [re_read],
+        [re_read],
+        [base_address("f0037")],
+        [
+            Issue(
+                "unreadable",
+                "no readable directory before the first field terminator (byte 24)",
+                Severity.ERROR,
+            )
+        ],
+        [],
+    ]
 
 
-def test_marcxml_records_and_a_broken_tail(shared_fixtures: Path) -> None:
+def test_marcxml_reading_goes_on_after_a_broken_record(shared_fixtures: Path) -> None:
     path = shared_fixtures / "marc/ruby-marc/three-records-second-bad.xml"
-    first, rest = MarcFileConnector(path)
-    assert (first.raw_format, first.local_id, first.index) == ("marcxml", "afc99990058366", 0)
-    assert first.raw.startswith(b"<record")
-    assert (rest.local_id, rest.index, rest.offset) == (None, 1, 2766)
-    assert rest.raw == path.read_bytes()[2766:]
+    first, broken, third = MarcFileConnector(path)
+    assert (first.raw_format, first.local_id, first.index, first.offset) == (
+        "marcxml",
+        "afc99990058366",
+        0,
+        262,
+    )
+    assert first.record is not None and first.issues == []
+    assert (broken.local_id, broken.index, broken.offset, broken.record) == (None, 1, 2770, None)
+    assert broken.issues == [
+        Issue(
+            "unreadable",
+            "XML not well-formed: invalid character in attribute value, line 19, column 29",
+            Severity.ERROR,
+        )
+    ]
+    assert (third.local_id, third.index, third.offset) == ("afc99990058366", 2, 5355)
 
 
 def test_marcxml_without_namespace(tmp_path: Path) -> None:
@@ -86,58 +129,33 @@ def test_marcxml_without_namespace(tmp_path: Path) -> None:
     assert "Қазақ тілі".encode() in record.raw
 
 
-def test_marcxml_external_entities_are_not_resolved(tmp_path: Path) -> None:
-    secret = tmp_path / "secret.txt"
-    secret.write_text("do not read", encoding="utf-8")
-    path = tmp_path / "xxe.xml"
-    path.write_text(
-        f'<?xml version="1.0"?><!DOCTYPE c [<!ENTITY x SYSTEM "file://{secret}">]>'
-        '<collection><record><controlfield tag="001">&x;</controlfield></record></collection>',
-        encoding="utf-8",
-    )
-    (record,) = MarcFileConnector(path)
-    assert b"do not read" not in record.raw
-    assert record.local_id is None
-
-
-def test_marc_in_json_array_lines_and_pretty_objects(tmp_path: Path) -> None:
+def test_marc_in_json_lines_keep_their_offsets(tmp_path: Path) -> None:
     record = {"leader": "00000nam a2200000 a 4500", "fields": [{"001": "J1"}]}
-    array = tmp_path / "array.json"
-    array.write_text(json.dumps([record, record]), encoding="utf-8")
-    assert [r.local_id for r in MarcFileConnector(array)] == ["J1", "J1"]
     lines = tmp_path / "records.jsonl"
     line = json.dumps(record)
     lines.write_text(f"{line}\n{line}\n", encoding="utf-8")
     cut = list(MarcFileConnector(lines))
-    assert [(r.offset, r.raw) for r in cut] == [(0, line.encode()), (len(line) + 1, line.encode())]
-    pretty = tmp_path / "pretty.json"
-    pretty.write_text(json.dumps(record, indent=2) + "\n{broken", encoding="utf-8")
-    good, broken = MarcFileConnector(pretty)
-    assert good.local_id == "J1"
-    assert broken.raw == b"{broken"
+    assert [(r.offset, r.raw, r.local_id) for r in cut] == [
+        (0, line.encode(), "J1"),
+        (len(line) + 1, line.encode(), "J1"),
+    ]
 
 
-@pytest.mark.parametrize(
-    ("head", "expected"),
-    [
-        (b"00714cam a2200205 a 4500", "iso2709"),
-        (b'\xef\xbb\xbf<?xml version="1.0"?>', "marcxml"),
-        (b"  \n[{", "marcjson"),
-        (b'{"leader"', "marcjson"),
-    ],
-)
-def test_sniff(head: bytes, expected: str) -> None:
-    assert sniff_marc_format(head) == expected
+def test_exports_of_school_systems_name_their_system(shared_fixtures: Path) -> None:
+    path = shared_fixtures / "marc/pymarc/1251.dat"
+    assert {r.system for r in KabisExport(path)} == {SourceSystem.KABIS}
+    assert {r.system for r in MarcSqlExport(path, source_name="школа-7.iso")} == {
+        SourceSystem.MARC_SQL
+    }
+    assert {r.source_name for r in MarcSqlExport(path, source_name="школа-7.iso")} == {
+        "школа-7.iso"
+    }
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.binary(max_size=400))
-def test_iso2709_cutting_never_loses_bytes(tmp_path: Path, data: bytes) -> None:
-    if sniff_marc_format(data[:512]) != "iso2709":
-        data = b"0" + data
-    path = tmp_path / "any.mrc"
-    path.write_bytes(data)
-    records = list(MarcFileConnector(path))
-    assert b"".join(r.raw for r in records).rstrip(b"\x1a\r\n \x00") == data.rstrip(
-        b"\x1a\r\n \x00"
-    )
+def test_a_file_that_is_not_marc_is_a_connector_error(tmp_path: Path) -> None:
+    path = tmp_path / "list.txt"
+    path.write_text("Абай жолы\n", encoding="utf-8")
+    with pytest.raises(ConnectorError) as raised:
+        list(MarcFileConnector(path))
+    assert raised.value.source == "list.txt"
+    assert raised.value.reason.startswith("not a MARC file: starts with ")

@@ -15,6 +15,7 @@ from sample_builder import iso2709
 from kitapbridge.connectors import ConnectorError, Holding, HoldingStatus, SourceSystem
 from kitapbridge.connectors.doc_item import parse_doc_item
 from kitapbridge.connectors.marc_sql import MarcSqlDatabase, MarcSqlExport
+from kitapbridge.marc.issues import Issue, Severity
 
 DOCS = [
     {
@@ -138,6 +139,32 @@ def test_orphan_copy_is_yielded_with_its_reason(school_database: str) -> None:
     raw = json.loads(orphan.raw)
     assert raw["reason"] == "orphan copy: INV row 5 refers to DOC_ID 77, which does not exist"
     assert raw["INV"]["T876p"] == "2100000555"
+    assert orphan.issues == [
+        Issue(
+            "orphan-copy",
+            "orphan copy: INV row 5 refers to DOC_ID 77, which does not exist",
+            Severity.ERROR,
+        )
+    ]
+
+
+def test_doc_item_problems_travel_with_the_record(database_url: str) -> None:
+    odd = item(f"245123{SF}aАбай жолы{SF}", data_field("650", " 7", ("@", "Әдебиет")))
+    create_marc_sql_database(
+        database_url,
+        docs=[{"DOC_ID": 1, "RECTYPE": "a", "BIBLEVEL": "m", "ITEM": odd}],
+        copies=[],
+        written_off=[],
+        siglas=[],
+    )
+    (record,) = MarcSqlDatabase(database_url)
+    assert record.record is not None and record.record["245"]["a"] == "Абай жолы"
+    assert record.issues == [
+        Issue("bad-indicators", "'123' before the first subfield", tag="245"),
+        Issue("empty-subfield", "delimiter without a code skipped", tag="245"),
+        Issue("bad-subfield-code", "subfield code '@'", tag="650"),
+    ]
+    assert [r.issues for r in MarcSqlDatabase(database_url)] == [record.issues]
 
 
 def test_raw_keeps_rows_as_read_and_allows_reconversion(school_database: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,3 +52,23 @@ needs_crosswalk = pytest.mark.skipif(
     not crosswalk_available(),
     reason="kitapbridge.marc.crosswalk (RUSMARC/UNIMARC → MARC21) is not in this tree yet",
 )
+
+
+needs_yaz = pytest.mark.skipif(
+    shutil.which("yaz-marcdump") is None, reason="yaz-marcdump is not installed"
+)
+
+
+def yaz_accepts(path: Path) -> str:
+    """Assert ``yaz-marcdump -n`` reads the ISO 2709 file without a word; its line dump."""
+    check = subprocess.run(["yaz-marcdump", "-n", str(path)], capture_output=True, check=False)
+    assert (check.returncode, check.stdout, check.stderr) == (0, b"", b"")
+    dump = subprocess.run(
+        ["yaz-marcdump", "-i", "marc", "-o", "line", str(path)], capture_output=True, check=True
+    )
+    return dump.stdout.decode("utf-8")
+
+
+def record_count(line_dump: str) -> int:
+    """Records in a yaz line dump: blocks separated by a blank line."""
+    return len([block for block in line_dump.split("\n\n") if block.strip()])

@@ -10,6 +10,8 @@ from lxml import etree
 
 from kitapbridge.cli import main
 
+from .helpers import needs_yaz, record_count, yaz_accepts
+
 
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["convert", *args])
@@ -105,3 +107,49 @@ def test_bad_usage_exits_2(marc_fixtures: Path, tmp_path: Path) -> None:
     assert run(source, "--encoding", "latin-9", "-o", str(tmp_path / "o"))[0] == 2
     assert run(source)[0] == 2  # no -o
     assert run("-o", str(tmp_path / "o"))[0] == 2  # no input
+
+
+DEMO_DATA = Path(__file__).resolve().parents[2] / "kitapbridge" / "demo_data"
+CLI_SAMPLE = [
+    "rusmarc-loge-gh/TEST1.ISO",
+    "rusmarc-loge-gh/ur.iso",
+    "pymarc/testunimarc.dat",
+    "ruby-marc/three-records-second-bad.xml",
+    "seed-format-marc/data/marcxml/svod-18-partial.mrx",
+    "seed-format-marc/data/mrc/rsl_10_broken.mrc",
+    "pymarc/batch.json",
+    "yaz/marccol1.u8.1.lst",
+    "yaz/marc1.xml",  # DanMARC datafields under 001-009: written as empty control fields once
+]
+
+
+def cli_inputs(marc_fixtures: Path) -> list[str]:
+    demo = ["kabis_export_marc21.mrc", "marc_sql_export_rusmarc_kz1048.iso"]
+    return [str(DEMO_DATA / name) for name in demo] + [
+        str(marc_fixtures / name) for name in CLI_SAMPLE
+    ]
+
+
+@needs_yaz
+def test_iso2709_output_of_demo_and_fixtures_passes_yaz_marcdump(
+    marc_fixtures: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "out.mrc"
+    code, text = run(*cli_inputs(marc_fixtures), "--to", "iso2709", "-o", str(output))
+    assert code == 0
+    assert "171 records read, 170 converted, 1 rejected, 0 unreadable files" in text
+    dump = yaz_accepts(output)
+    assert record_count(dump) == 170
+    assert "Шолпанның күнәсі" in dump and "Өнер-білім бар жұрттар" in dump
+
+
+def test_marcxml_output_of_demo_and_fixtures_validates(
+    marc_fixtures: Path, shared_fixtures: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "out.xml"
+    code, _text = run(*cli_inputs(marc_fixtures), "--to", "marcxml", "-o", str(output))
+    assert code == 0
+    schema = etree.XMLSchema(etree.parse(str(shared_fixtures / "xsd" / "MARC21slim.xsd")))
+    document = etree.parse(str(output))
+    schema.assertValid(document)
+    assert len(document.getroot()) == 170

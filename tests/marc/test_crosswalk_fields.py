@@ -174,7 +174,14 @@ def test_udc_bbk_and_isbn_qualifiers() -> None:
         "=084  \\\\$a22.3я721$bФ 50$2rubbk",
         "=084  \\\\$a74.262$2rubbkd",
     ]
-    assert [i.code for i in result.issues] == ["invalid-isbn", "assumed-bbk-table"]
+    assert [i.code for i in result.issues] == [
+        "invalid-isbn",
+        "isbn-check-character-repaired",
+        "assumed-bbk-table",
+    ]
+    assert result.issues[1].message == (
+        "010 $a '0-8044-2957-Х': Cyrillic Х check character read as Latin X"
+    )
 
 
 def test_leader_and_008_from_coded_fields() -> None:

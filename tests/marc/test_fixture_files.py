@@ -15,7 +15,7 @@ import pytest
 
 from kitapbridge.marc.flavour import Flavour
 from kitapbridge.marc.formats import MarcFormat, UnknownFormatError, sniff_format
-from kitapbridge.marc.pipeline import decode_source
+from kitapbridge.marc.pipeline import convert_record, decode_source
 from kitapbridge.marc.reading import read_marc_file
 from kitapbridge.marc.writers import leader_with_lengths
 
@@ -220,3 +220,25 @@ def test_rusmarc_title_reaches_245(marc_fixtures: Path) -> None:
     record = result.converted[0].record
     assert record is not None
     assert record["245"]["a"].startswith("Задачи и этюды")
+
+
+def test_a_non_marc_xml_file_is_explained_without_crashing(marc_fixtures: Path) -> None:
+    """RUSMARC20190324.xml (a format description) crashed libxml2 (bus error, double free)
+    when elements were cleared at their start event; it must just be named as not MARC."""
+    path = marc_fixtures / "seed-format-marc" / "dialects" / "rusmarc" / "RUSMARC20190324.xml"
+    with pytest.raises(UnknownFormatError) as raised:
+        list(read_marc_file(path))
+    assert str(raised.value) == "no MARC records: the root element is <FORMAT>"
+
+
+@needs_crosswalk
+def test_rusmarc_books_are_not_made_archival(marc_fixtures: Path) -> None:
+    """RUSMARC Leader/09 is blank in TEST1.ISO; decoding once let pymarc write "a" (its
+    UTF-8 flag) there, and the crosswalk read it as type of control: MARC21 Leader/08 "a",
+    archival control, on every converted book."""
+    sources = list(read_marc_file(marc_fixtures / "rusmarc-loge-gh" / "TEST1.ISO"))
+    assert {source.raw[9:10] for source in sources} == {b" "}
+    decoded = decode_source(sources[0]).record
+    assert decoded is not None and str(decoded.leader)[9:10] == " "
+    converted = [convert_record(source).record for source in sources]
+    assert Counter(str(r.leader)[8:10] for r in converted if r is not None) == {" a": 81}

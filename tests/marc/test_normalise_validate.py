@@ -128,3 +128,90 @@ def test_authority_records_are_recognised() -> None:
     issues = validate_record(authority)
     assert codes(issues) == ["not-bibliographic"]
     assert issues[0].message == "Leader/06 'z': a authority record"
+
+
+def _with_isbn(*values: str) -> pymarc.Record:
+    record = pymarc.Record(leader="00000nam a2200000 i 4500", force_utf8=True)
+    record.add_field(pymarc.Field(tag="008", data=" " * 40))
+    for value in values:
+        record.add_field(
+            pymarc.Field(
+                tag="020",
+                indicators=pymarc.Indicators(" ", " "),
+                subfields=[pymarc.Subfield("a", value)],
+            )
+        )
+    record.add_field(
+        pymarc.Field(
+            tag="245",
+            indicators=pymarc.Indicators("0", "0"),
+            subfields=[pymarc.Subfield("a", "Хрестоматия")],
+        )
+    )
+    return record
+
+
+def test_cyrillic_x_check_character_is_repaired_and_reported() -> None:
+    issues: list[Issue] = []
+    record = normalise_record(
+        _with_isbn("5-605-00011-Х", "5-605-00011-х (в пер.)", "5-605-00012-Х"), issues
+    )
+    assert [f["a"] for f in record.get_fields("020")] == [
+        "5-605-00011-X",
+        "5-605-00011-X (в пер.)",
+        "5-605-00012-Х",  # not an ISBN with X either: left as typed
+    ]
+    assert issues == [
+        Issue(
+            "isbn-check-character-repaired",
+            "$a '5-605-00011-Х': Cyrillic Х check character read as Latin X",
+            tag="020",
+        ),
+        Issue(
+            "isbn-check-character-repaired",
+            "$a '5-605-00011-х (в пер.)': Cyrillic Х check character read as Latin X",
+            tag="020",
+        ),
+    ]
+    assert record["245"]["a"] == "Хрестоматия"
+    assert [i for i in validate_record(record) if i.code == "invalid-isbn"] == [
+        Issue("invalid-isbn", "$a '5-605-00012-Х' is not a valid ISBN", tag="020")
+    ]
+
+
+def test_valid_isbns_are_neither_changed_nor_reported() -> None:
+    issues: list[Issue] = []
+    record = normalise_record(_with_isbn("978-601-331-123-4", "ISBN 0-8044-2957-X (pbk.)"), issues)
+    assert [f["a"] for f in record.get_fields("020")] == [
+        "978-601-331-123-4",
+        "ISBN 0-8044-2957-X (pbk.)",
+    ]
+    assert issues == []
+    assert [i.code for i in validate_record(record)] == []
+
+
+def test_latin_look_alikes_in_cyrillic_words_are_reported_not_changed() -> None:
+    record = _with_isbn()
+    record["245"].subfields = [pymarc.Subfield("a", "Kапитанская дoчка")]
+    record.add_field(
+        pymarc.Field(
+            tag="650",
+            indicators=pymarc.Indicators(" ", "4"),
+            subfields=[pymarc.Subfield("a", "Қазақ әдебиетi"), pymarc.Subfield("2", "Excel")],
+        )
+    )
+    issues = validate_record(record)
+    assert record["245"]["a"] == "Kапитанская дoчка"
+    assert [i for i in issues if i.code == "homoglyphs"] == [
+        Issue(
+            "homoglyphs",
+            "$a 'Kапитанская дoчка' mixes Latin and Cyrillic look-alikes "
+            "(reads as 'Капитанская дочка')",
+            tag="245",
+        ),
+        Issue(
+            "homoglyphs",
+            "$a 'Қазақ әдебиетi' mixes Latin and Cyrillic look-alikes (reads as 'Қазақ әдебиеті')",
+            tag="650",
+        ),
+    ]

@@ -9,13 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kitapbridge.marc.formats import MarcFormat, UnknownFormatError, sniff_format
+from kitapbridge.marc.formats import SNIFF_LENGTH, MarcFormat, UnknownFormatError, sniff_format
 from kitapbridge.marc.issues import RecordError
 from kitapbridge.marc.marcjson import iter_json_chunks, parse_record_json
 from kitapbridge.marc.marcline import iter_line_chunks, parse_record_lines
 from kitapbridge.marc.marcxml import iter_xml_chunks, parse_record_xml
 from kitapbridge.marc.pipeline import convert_record
 from kitapbridge.marc.reading import read_marc_file
+
+DEMO_DATA = Path(__file__).resolve().parents[2] / "kitapbridge" / "demo_data"
 
 RECORD_XML = (
     "<marc:record><marc:leader>00000nam a2200000 i 4500</marc:leader>"
@@ -169,6 +171,23 @@ def test_not_marc_at_all() -> None:
         sniff_format(b"%PDF-1.4")
 
 
+@pytest.mark.parametrize(
+    "name", ["kitaphana_books.xlsx", "marc_sql_school.db", "kitaphana_books_ptcp154.dbf"]
+)
+def test_binary_table_and_database_files_are_not_iso2709(name: str) -> None:
+    """Their headers hold 0x1D/0x1E bytes; they used to be cut into dozens of garbage records."""
+    head = (DEMO_DATA / name).read_bytes()[:SNIFF_LENGTH]
+    assert b"\x1e" in head or b"\x1d" in head
+    with pytest.raises(UnknownFormatError, match="not a MARC file"):
+        sniff_format(head)
+
+
+def test_damaged_leader_with_terminators_is_still_iso2709() -> None:
+    assert sniff_format(b"\xd1\x82" + b"x" * 30 + b"\x1e245\x1faTitle\x1e\x1d") is (
+        MarcFormat.ISO2709
+    )
+
+
 def test_every_reader_feeds_the_same_pipeline(tmp_path: Path) -> None:
     """The same record in four serialisations converts to the same MARC21 fields."""
     xml = tmp_path / "r.xml"
@@ -207,3 +226,16 @@ def test_arbitrary_input_never_crashes_the_pipeline(data: bytes, tmp_path: Path)
     for source in sources:
         conversion = convert_record(source)
         assert conversion.record is not None or conversion.reject_reason
+
+
+def test_datafield_under_a_control_tag_keeps_its_text(marc_fixtures: Path) -> None:
+    """yaz marc1.xml (DanMARC): pymarc dropped the subfields of a datafield tagged 001."""
+    (source,) = read_marc_file(marc_fixtures / "yaz" / "marc1.xml")
+    assert source.record is not None
+    assert source.record["001"].subfields == [
+        ("a", "9 181 423 4"),
+        ("b", "710100"),
+        ("f", "a"),
+    ]
+    record = convert_record(source).record
+    assert record is not None and record["001"].data == "9 181 423 4 710100 a"

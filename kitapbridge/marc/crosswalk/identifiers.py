@@ -8,16 +8,14 @@ from stdnum.exceptions import ValidationError
 
 from kitapbridge.marc.crosswalk import tables
 from kitapbridge.marc.crosswalk.context import Context, first, values
-
-#: Cyrillic letters typed for the Latin ISBN check character X.
-_CYRILLIC_X = str.maketrans({"Х": "X", "х": "X"})
+from kitapbridge.marc.isbn import repair_check_character
 
 
 def _compact_isbn(raw: str) -> str:
-    text = raw.strip()
+    text = (repair_check_character(raw) or raw).strip()
     if text.upper().startswith("ISBN"):
         text = text[4:]
-    return isbn.compact(text.translate(_CYRILLIC_X).strip(" :"))
+    return isbn.compact(text.strip(" :"))
 
 
 def add_020(ctx: Context, source: Field) -> None:
@@ -28,6 +26,11 @@ def add_020(ctx: Context, source: Field) -> None:
     subfields: list[tuple[str, str]] = []
     for sf in source.subfields:
         if sf.code == "a" and sf.value.strip():
+            if repair_check_character(sf.value) is not None:
+                ctx.warn(
+                    "isbn-check-character-repaired",
+                    f"010 $a {sf.value!r}: Cyrillic Х check character read as Latin X",
+                )
             number = _compact_isbn(sf.value)
             try:
                 subfields.append(("a", isbn.validate(number)))
