@@ -24,6 +24,11 @@ veto does not keep the pair out of review, and it does not bind a record that st
 must-linked: a staff merge of two years' printings says their differences do not matter,
 so the merged cluster's other copies may still join it.
 
+Only ``BINDING_VETOES`` bind: title-number and series-number vetoes misfire on numbering
+transcribed differently (on Goldfinch val, 6 of the 7 true matches that binding every
+veto cost were theirs), and records with different titles are never both auto-linked
+to one record.
+
 **Cluster ids** are ``"c" + <smallest member record id>``: stable while membership does
 not change, kept by the part holding the oldest record on a split, and kept by the
 older cluster on a merge (the other id is then redirected to it, like OCLC 019).
@@ -37,7 +42,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import chain
 
-from kitapbridge.dedup.scoring import MatchDecision, MatchEvidence
+from kitapbridge.dedup.scoring import MatchDecision, MatchEvidence, Veto
+
+BINDING_VETOES = frozenset(
+    {Veto.FORMAT, Veto.YEAR, Veto.EDITION, Veto.PART, Veto.PAGES, Veto.VOLUMES, Veto.LANGUAGE}
+)
+"""Vetoes that make a compared pair a machine cannot-link (module docstring)."""
 
 
 class ConstraintKind(StrEnum):
@@ -187,8 +197,8 @@ def cluster_records(
 
     ``previous`` is the last run's record → cluster id; records in ``changed`` (new or
     edited since) are taken out of their old clusters and re-placed by this run's pairs.
-    ``vetoed`` lists compared pairs with a veto that are not in ``pairs`` (decided
-    ``NO_MATCH``); vetoed pairs in ``pairs`` are taken from their evidence.
+    ``vetoed`` lists compared pairs with a binding veto that are not in ``pairs``
+    (decided ``NO_MATCH``); vetoed pairs in ``pairs`` are taken from their evidence.
     """
     forest = _Forest(record_ids)
     # A constraint naming a record that is gone (deleted by its school) no longer binds.
@@ -205,7 +215,14 @@ def cluster_records(
         if c.kind is ConstraintKind.MUST_LINK
         for r in (c.record_a, c.record_b)
     }
-    vetoed_pairs = chain(vetoed, ((p.record_a, p.record_b) for p in pair_list if p.evidence.vetoes))
+    vetoed_pairs = chain(
+        vetoed,
+        (
+            (p.record_a, p.record_b)
+            for p in pair_list
+            if BINDING_VETOES.intersection(p.evidence.vetoes)
+        ),
+    )
     for record_a, record_b in vetoed_pairs:
         if (
             record_a in forest.parent

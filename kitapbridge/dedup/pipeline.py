@@ -19,13 +19,14 @@ from kitapbridge.dedup.blocking import (
     candidate_pairs,
 )
 from kitapbridge.dedup.clustering import (
+    BINDING_VETOES,
     ClusteringResult,
     LinkConstraint,
     ScoredPair,
     cluster_records,
 )
 from kitapbridge.dedup.features import MatchRecord
-from kitapbridge.dedup.scoring import DEFAULT_POLICY, MatchDecision, MatchPolicy, Veto, compare
+from kitapbridge.dedup.scoring import DEFAULT_POLICY, MatchDecision, MatchPolicy, compare
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class DedupRun:
     blocking: BlockingStats
     compared: int
     vetoed: int = 0
-    """Compared pairs with a veto (other than a plain title mismatch): machine cannot-links."""
+    """Compared pairs with a binding veto (``BINDING_VETOES``): machine cannot-links."""
 
 
 def deduplicate(
@@ -116,8 +117,8 @@ def compare_pairs(
     """Compare each candidate pair once.
 
     Returns the pairs at or above the review threshold, and the record id pairs decided
-    ``NO_MATCH`` with a veto other than a plain title mismatch (the clustering's
-    machine cannot-links). Large runs are split over forked worker processes.
+    ``NO_MATCH`` with a binding veto (the clustering's machine cannot-links).
+    Large runs are split over forked worker processes.
     """
     count = workers if workers is not None else min(MAX_WORKERS, os.cpu_count() or 1)
     if count < 2 or len(positions) < PARALLEL_MIN_PAIRS:
@@ -162,11 +163,6 @@ def _compare_range(
         evidence = compare(a, b, policy)
         if evidence.decision is not MatchDecision.NO_MATCH:
             pairs.append(ScoredPair(a.record_id, b.record_id, evidence))
-        elif evidence.vetoes and evidence.vetoes != _TITLE_ONLY:
+        elif BINDING_VETOES.intersection(evidence.vetoes):
             vetoed.append((a.record_id, b.record_id))
     return pairs, vetoed
-
-
-# Different titles are the bulk of compared pairs; no single record auto-links to two
-# records whose titles differ that much, so they need no cannot-link.
-_TITLE_ONLY = (Veto.TITLE,)
