@@ -110,9 +110,11 @@ def candidate_pairs(
     stats = stats if stats is not None else BlockingStats()
     size = len(records)
     seen: set[int] = set()
-    for positions in build_blocks(records).values():
-        if len(positions) < 2:
-            continue
+    # The copies of one edition usually share all their keys, so most blocks repeat
+    # another block's members exactly: pair them once.
+    blocks = {tuple(p) for p in build_blocks(records).values() if len(p) >= 2}
+    for block in blocks:
+        positions = list(block)
         stats.blocks += 1
         stats.largest_block = max(stats.largest_block, len(positions))
         if len(positions) > max_block_size:

@@ -15,6 +15,20 @@ if the link touches the anchor (the oldest record) of one of them, or if at leas
 auto-links connect them; a single link between two non-anchor members goes to review.
 A single record may join a cluster through any member.
 
+**Vetoed pairs bind auto-links.** A pair the matcher compared and vetoed (another year,
+extent, edition, part… — ``MatchEvidence.vetoes``) is a machine cannot-link: no auto-link
+may put its two records into one cluster, so a sparse record (no extent, no subtitle)
+that matches two editions sharing title, author and year cannot bridge them. The
+auto-link that would have joined them goes to review. Unlike a staff cannot-link, a
+veto does not keep the pair out of review, and it does not bind a record that staff
+must-linked: a staff merge of two years' printings says their differences do not matter,
+so the merged cluster's other copies may still join it.
+
+Only ``BINDING_VETOES`` bind: title-number and series-number vetoes misfire on numbering
+transcribed differently (on Goldfinch val, 6 of the 7 true matches that binding every
+veto cost were theirs), and records with different titles are never both auto-linked
+to one record.
+
 **Cluster ids** are ``"c" + <smallest member record id>``: stable while membership does
 not change, kept by the part holding the oldest record on a split, and kept by the
 older cluster on a merge (the other id is then redirected to it, like OCLC 019).
@@ -26,8 +40,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import chain
 
-from kitapbridge.dedup.scoring import MatchDecision, MatchEvidence
+from kitapbridge.dedup.scoring import MatchDecision, MatchEvidence, Veto
+
+BINDING_VETOES = frozenset(
+    {Veto.FORMAT, Veto.YEAR, Veto.EDITION, Veto.PART, Veto.PAGES, Veto.VOLUMES, Veto.LANGUAGE}
+)
+"""Vetoes that make a compared pair a machine cannot-link (module docstring)."""
 
 
 class ConstraintKind(StrEnum):
@@ -125,6 +145,9 @@ class _Forest:
         self.parent = {r: r for r in record_ids}
         self.size = dict.fromkeys(self.parent, 1)
         self.blocked: dict[int, set[int]] = defaultdict(set)
+        """Staff cannot-link partners, per root."""
+        self.vetoed: dict[int, set[int]] = defaultdict(set)
+        """Records a member was compared with and vetoed, per root."""
 
     def find(self, record_id: int) -> int:
         root = record_id
@@ -135,16 +158,30 @@ class _Forest:
         return root
 
     def forbidden(self, root_a: int, root_b: int) -> bool:
-        small, other = sorted((root_a, root_b), key=lambda r: len(self.blocked.get(r, ())))
-        return any(self.find(x) == other for x in self.blocked.get(small, ()))
+        """Whether a staff cannot-link separates the two clusters."""
+        return self._separated(self.blocked, root_a, root_b)
+
+    def vetoed_between(self, root_a: int, root_b: int) -> bool:
+        """Whether some member of one cluster was vetoed against a member of the other."""
+        return self._separated(self.vetoed, root_a, root_b)
+
+    def add_veto(self, record_a: int, record_b: int) -> None:
+        self.vetoed[self.find(record_a)].add(record_b)
+        self.vetoed[self.find(record_b)].add(record_a)
+
+    def _separated(self, partners: dict[int, set[int]], root_a: int, root_b: int) -> bool:
+        # Walk the smaller partner set: each cluster keeps its members' partners.
+        small, other = sorted((root_a, root_b), key=lambda r: len(partners.get(r, ())))
+        return any(self.find(x) == other for x in partners.get(small, ()))
 
     def union(self, root_a: int, root_b: int) -> None:
         # The root is always the smallest record id, so root == anchor.
         keep, gone = min(root_a, root_b), max(root_a, root_b)
         self.parent[gone] = keep
         self.size[keep] += self.size.pop(gone)
-        if gone in self.blocked:
-            self.blocked[keep].update(self.blocked.pop(gone))
+        for partners in (self.blocked, self.vetoed):
+            if gone in partners:
+                partners[keep].update(partners.pop(gone))
 
 
 def cluster_records(
@@ -154,11 +191,14 @@ def cluster_records(
     *,
     previous: Mapping[int, str] | None = None,
     changed: frozenset[int] = frozenset(),
+    vetoed: Iterable[tuple[int, int]] = (),
 ) -> ClusteringResult:
     """Cluster records (see the module docstring for the order and the guards).
 
     ``previous`` is the last run's record → cluster id; records in ``changed`` (new or
     edited since) are taken out of their old clusters and re-placed by this run's pairs.
+    ``vetoed`` lists compared pairs with a binding veto that are not in ``pairs``
+    (decided ``NO_MATCH``); vetoed pairs in ``pairs`` are taken from their evidence.
     """
     forest = _Forest(record_ids)
     # A constraint naming a record that is gone (deleted by its school) no longer binds.
@@ -169,6 +209,28 @@ def cluster_records(
     if previous:
         _seed_previous(forest, previous, changed)
     pair_list = list(pairs)
+    staff_linked = {
+        r
+        for c in constraint_list
+        if c.kind is ConstraintKind.MUST_LINK
+        for r in (c.record_a, c.record_b)
+    }
+    vetoed_pairs = chain(
+        vetoed,
+        (
+            (p.record_a, p.record_b)
+            for p in pair_list
+            if BINDING_VETOES.intersection(p.evidence.vetoes)
+        ),
+    )
+    for record_a, record_b in vetoed_pairs:
+        if (
+            record_a in forest.parent
+            and record_b in forest.parent
+            and record_a not in staff_linked
+            and record_b not in staff_linked
+        ):
+            forest.add_veto(record_a, record_b)
     review = _link_matches(forest, pair_list)
     members: dict[int, list[int]] = defaultdict(list)
     for record_id in forest.parent:
@@ -228,9 +290,13 @@ def _link_matches(forest: _Forest, pairs: list[ScoredPair]) -> list[ScoredPair]:
         key=lambda p: (-p.evidence.score, p.record_a, p.record_b),
     )
     deferred: list[ScoredPair] = []
+    review: list[ScoredPair] = []
     for pair in matches:
         root_a, root_b = forest.find(pair.record_a), forest.find(pair.record_b)
         if root_a == root_b or forest.forbidden(root_a, root_b):
+            continue
+        if forest.vetoed_between(root_a, root_b):
+            review.append(pair)
             continue
         singleton = forest.size[root_a] == 1 or forest.size[root_b] == 1
         if singleton or pair.record_a in (root_a, root_b) or pair.record_b in (root_a, root_b):
@@ -242,10 +308,14 @@ def _link_matches(forest: _Forest, pairs: list[ScoredPair]) -> list[ScoredPair]:
         root_a, root_b = sorted((forest.find(pair.record_a), forest.find(pair.record_b)))
         if root_a != root_b:
             by_roots[(root_a, root_b)].append(pair)
-    review: list[ScoredPair] = []
     for (root_a, root_b), links in sorted(by_roots.items()):
         root_a, root_b = forest.find(root_a), forest.find(root_b)
-        if len(links) >= 2 and root_a != root_b and not forest.forbidden(root_a, root_b):
+        if (
+            len(links) >= 2
+            and root_a != root_b
+            and not forest.forbidden(root_a, root_b)
+            and not forest.vetoed_between(root_a, root_b)
+        ):
             forest.union(root_a, root_b)
         elif root_a != root_b:
             review.extend(links)

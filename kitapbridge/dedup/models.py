@@ -97,3 +97,18 @@ class ClusterRedirect(Base):
     old_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     new_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime]
+
+
+class DedupFeatures(Base):
+    """A record's match features as JSON, valid while the record and the extractor are unchanged.
+
+    ``source_modified_at`` is the record's ``modified_at`` when the features were read;
+    ``feature_version`` is ``feature_store.FEATURE_VERSION`` of the code that read them.
+    """
+
+    __tablename__ = "dedup_features"
+
+    record_id: Mapped[int] = mapped_column(RowId, ForeignKey("source_records.id"), primary_key=True)
+    feature_version: Mapped[str] = mapped_column(String(40))
+    source_modified_at: Mapped[datetime]
+    features: Mapped[dict[str, Any]]

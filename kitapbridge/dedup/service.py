@@ -29,10 +29,12 @@ from kitapbridge.dedup.clustering import (
     merge_constraint,
     split_constraints,
 )
+from kitapbridge.dedup.feature_store import FEATURE_VERSION, features_from_json, features_to_json
 from kitapbridge.dedup.features import MatchRecord, match_record
 from kitapbridge.dedup.models import (
     ClusterRedirect,
     DedupConstraint,
+    DedupFeatures,
     DedupMember,
     MembershipMethod,
     ReviewItem,
@@ -69,17 +71,81 @@ class DedupSummary:
     redirects: dict[str, str]
 
 
-def match_records(session: Session) -> Iterator[MatchRecord]:
-    """Every live source record as a ``MatchRecord``, in record id order (oldest first)."""
+def match_records(session: Session) -> list[MatchRecord]:
+    """Every live source record as a ``MatchRecord``, in record id order (oldest first).
+
+    Stored features (``dedup_features``) are reused while the record and the extractor
+    are unchanged; the other records are read from their MARC and their features stored.
+    """
     statement = (
-        select(StoredRecord.id, StoredRecord.marc, StoredRecord.local_id, School.isil)
+        select(
+            StoredRecord.id,
+            StoredRecord.local_id,
+            School.isil,
+            StoredRecord.modified_at,
+            DedupFeatures.feature_version,
+            DedupFeatures.source_modified_at,
+            DedupFeatures.features,
+        )
         .join(School, School.id == StoredRecord.school_id)
+        .outerjoin(DedupFeatures, DedupFeatures.record_id == StoredRecord.id)
         .where(StoredRecord.deleted.is_(False))
         .order_by(StoredRecord.id)
         .execution_options(yield_per=STREAM_BATCH)
     )
-    for record_id, marc, local_id, isil in session.execute(statement):
-        yield match_record(record_id, marc_of(record_id, marc), isil, local_id)
+    records: list[MatchRecord | None] = []
+    stale: dict[int, int] = {}  # record id → position in records
+    modified: dict[int, datetime] = {}
+    for record_id, local_id, isil, modified_at, version, read_at, data in session.execute(
+        statement
+    ):
+        if version == FEATURE_VERSION and _same_instant(read_at, modified_at):
+            records.append(features_from_json(record_id, data, isil, local_id))
+        else:
+            stale[record_id] = len(records)
+            modified[record_id] = modified_at
+            records.append(None)  # read from its MARC below
+    if stale:
+        _extract_and_store(session, records, stale, modified)
+    return [record for record in records if record is not None]
+
+
+def _same_instant(stored: datetime | None, current: datetime) -> bool:
+    # SQLite returns naive datetimes; both sides were written in UTC.
+    if stored is None:
+        return False
+    return stored.replace(tzinfo=None) == current.replace(tzinfo=None)
+
+
+def _extract_and_store(
+    session: Session,
+    records: list[MatchRecord | None],
+    stale: dict[int, int],
+    modified: dict[int, datetime],
+) -> None:
+    """Read the stale records' MARC, fill their places in ``records``, store their features."""
+    ids = sorted(stale)
+    logger.info("dedup extracting match features of %d records", len(ids))
+    for id_chunk in _chunks(ids):
+        rows = session.execute(
+            select(StoredRecord.id, StoredRecord.marc, StoredRecord.local_id, School.isil)
+            .join(School, School.id == StoredRecord.school_id)
+            .where(StoredRecord.id.in_(id_chunk))
+        )
+        stored_rows = []
+        for record_id, marc, local_id, isil in rows:
+            record = match_record(record_id, marc_of(record_id, marc), isil, local_id)
+            records[stale[record_id]] = record
+            stored_rows.append(
+                {
+                    "record_id": record_id,
+                    "feature_version": FEATURE_VERSION,
+                    "source_modified_at": modified[record_id],
+                    "features": features_to_json(record),
+                }
+            )
+        session.execute(delete(DedupFeatures).where(DedupFeatures.record_id.in_(id_chunk)))
+        session.execute(insert(DedupFeatures), stored_rows)
 
 
 def stored_constraints(session: Session) -> list[LinkConstraint]:
@@ -104,7 +170,7 @@ def run_dedup(session: Session, *, full: bool = False) -> DedupSummary:
     cluster was decided, are compared with everything; the others keep their clusters.
     ``full`` compares every candidate pair again. Staff constraints apply either way.
     """
-    records = list(match_records(session))
+    records = match_records(session)
     previous = stored_membership(session)
     changed: set[int] = set()
     if not full:

@@ -127,3 +127,52 @@ def test_cluster_ids_do_not_depend_on_input_order() -> None:
 def test_constraints_on_records_that_are_gone_are_ignored() -> None:
     constraints = [LinkConstraint(1, 99, ConstraintKind.MUST_LINK, "s", "r")]
     assert cluster_records([1, 2], [], constraints).clusters == {"c1": (1,), "c2": (2,)}
+
+
+def _algebra(pages: str | None) -> pymarc.Record:
+    return book(
+        "Алгебра",
+        author="Абылкасымова, А. Е.",
+        year=2019,
+        pages=pages,
+        publisher="Мектеп",
+        language="rus",
+    )
+
+
+def _two_printings_and_a_sparse_copy() -> list[MatchRecord]:
+    """Two editions of one «Алгебра» (160 and 240 pages) and a copy with no extent."""
+    return [
+        match_record(20, _algebra("160 с."), school="KZ-A", local_id="1"),
+        match_record(21, _algebra("240 с."), school="KZ-B", local_id="1"),
+        match_record(22, _algebra(None), school="KZ-C", local_id="1"),
+    ]
+
+
+def test_a_record_without_extent_does_not_bridge_two_editions() -> None:
+    run = deduplicate(_two_printings_and_a_sparse_copy())
+    # 22 auto-links to both 20 and 21, which differ by 80 pages (a pages veto).
+    decisions = {(p.record_a, p.record_b): p.evidence.decision for p in run.pairs}
+    assert decisions == {(20, 22): MatchDecision.MATCH, (21, 22): MatchDecision.MATCH}
+    assert run.vetoed == 1
+    assert run.clustering.clusters == {"c20": (20, 22), "c21": (21,)}
+    # The link it could not make waits for staff instead.
+    assert [(p.record_a, p.record_b) for p in run.clustering.review] == [(21, 22)]
+
+
+def test_a_vetoed_pair_keeps_clusters_apart_however_they_grow() -> None:
+    # 1-2 and 3-4 are clusters; 2 and 4 were compared and vetoed; 5 links 2 and anchor 3.
+    pairs = [_pair(1, 2, 1.0), _pair(3, 4, 1.0), _pair(2, 5, 0.9), _pair(3, 5, 0.9)]
+    result = cluster_records([1, 2, 3, 4, 5], pairs, vetoed=[(2, 4)])
+    assert result.clusters == {"c1": (1, 2, 5), "c3": (3, 4)}
+    assert [(p.record_a, p.record_b) for p in result.review] == [(3, 5)]
+    unvetoed = cluster_records([1, 2, 3, 4, 5], pairs)
+    assert unvetoed.clusters == {"c1": (1, 2, 3, 4, 5)}
+
+
+def test_a_staff_merge_overrules_the_vetoes_of_its_records() -> None:
+    records = _two_printings_and_a_sparse_copy()
+    merge = LinkConstraint(20, 21, ConstraintKind.MUST_LINK, "aigerim", "same printing")
+    run = deduplicate(records, [merge])
+    assert run.clustering.clusters == {"c20": (20, 21, 22)}
+    assert run.clustering.review == []
