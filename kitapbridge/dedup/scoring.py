@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from kitapbridge.dedup.features import MatchRecord
 from kitapbridge.dedup.normalize import editions_conflict, pages_compatible
 
-RULE_VERSION = "2026-11-21.1"
+RULE_VERSION = "2026-11-21.2"
 """Stored with each cluster membership so a rule change can be traced and re-run."""
 
 
@@ -63,6 +64,9 @@ class MatchPolicy:
 
 
 DEFAULT_POLICY = MatchPolicy()
+
+YEAR_DIFFERS = -1.0
+"""Points for two different, unexplained years (the pair is vetoed as well)."""
 
 
 @dataclass(frozen=True)
@@ -146,15 +150,34 @@ def _title(a: MatchRecord, b: MatchRecord) -> FeatureScore:
             return FeatureScore("title", 0.45, "title equal, subtitle on one side only")
         return FeatureScore("title", 0.35, "title equal, subtitles differ")
     distance = title_distance(a, b)
-    if distance <= 0.1 and typos_only:
+    if distance <= 0.1 and _differ_by_typos(a.title_proper_words, b.title_proper_words):
         return FeatureScore("title", 0.3, f"title {1 - distance:.0%} alike")
     prefix = _common_prefix_share(full_a, full_b)
     if prefix >= 0.95:
         # One cataloguer transcribed the other title proper without its subtitle.
         return FeatureScore("title", 0.4, "one title begins the other")
+    if typos_only and fuzz.ratio(full_a, full_b) >= 85:
+        # "Daniel Boone, pioneer of Kentucky" / "Daniel Boone : the pioneer of Kentucky".
+        return FeatureScore("title", 0.4, "titles differ only in short words or typos")
+    if fuzz.token_sort_ratio(a.title_words, b.title_words, processor=None) >= 95:
+        # The same words split otherwise between title and subtitle, or parallel
+        # titles in the other order ("Autumn brocade = Kinshu" / "Kinshu = Autumn brocade").
+        return FeatureScore("title", 0.4, "same title words in another order")
     if prefix >= 0.9:
         return FeatureScore("title", 0.2, "titles begin alike")
+    if _words_contained(a.title_words, b.title_words):
+        return FeatureScore("title", 0.2, "one title's words all in the other")
     return FeatureScore("title", -1.0, f"titles differ ({1 - distance:.0%} alike)")
+
+
+def _words_contained(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """True when every word of the shorter title recurs in the longer and says enough.
+
+    Catches a subtitle or an "of West-Houghton" dropped from the middle; a shorter title
+    of fewer than four real words ("Report", "The Dardanelles") proves nothing.
+    """
+    shorter, longer = sorted((set(words_a), set(words_b)), key=len)
+    return shorter <= longer and sum(len(w) >= 4 for w in shorter) >= 4
 
 
 def _differ_by_typos(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
@@ -237,7 +260,20 @@ def _year(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("year", 0.0, "year unknown on one side")
     if a.year == b.year:
         return FeatureScore("year", 0.1, f"both {a.year}")
-    return FeatureScore("year", -1.0, f"{a.year} vs {b.year}")
+    if years_explained(a, b):
+        return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, a printing or copyright date")
+    return FeatureScore("year", YEAR_DIFFERS, f"{a.year} vs {b.year}")
+
+
+def years_explained(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when one record states the other's year as its own printing or copyright date.
+
+    "1913, c1912" and "c1912", or 008 t19131912 and 1912: RDA and BFAS make a changed
+    printing or copyright date alone no new manifestation (dedup.md §2). A year stated on
+    neither side ("1906" vs "1907") stays a difference: another impression, catalogued
+    apart as Kazakh and Russian practice does for stereotyped reprints.
+    """
+    return a.year in b.years_stated or b.year in a.years_stated
 
 
 def _pages(a: MatchRecord, b: MatchRecord) -> FeatureScore:
@@ -274,13 +310,31 @@ def _series(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     return FeatureScore("series", 0.0, "series not shared")
 
 
+def _edition_left_out(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when one record has no edition statement but is otherwise the same printing.
+
+    Same year, same page count: the other cataloguer transcribed "2d ed." from the title
+    page and this one did not. A revised edition out in the year of the one it revises,
+    with the very same extent, is too rare to outweigh this common omission.
+    """
+    one_sided = a.edition.stated != b.edition.stated
+    return (
+        one_sided
+        and a.year is not None
+        and a.year == b.year
+        and a.pages is not None
+        and a.pages == b.pages
+    )
+
+
 def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
     vetoes: list[Veto] = []
     if a.record_type != b.record_type:
         vetoes.append(Veto.FORMAT)
-    if a.year is not None and b.year is not None and a.year != b.year:
+    years_differ = a.year is not None and b.year is not None and a.year != b.year
+    if years_differ and not years_explained(a, b):
         vetoes.append(Veto.YEAR)
-    if editions_conflict(a.edition, b.edition):
+    if editions_conflict(a.edition, b.edition) and not _edition_left_out(a, b):
         vetoes.append(Veto.EDITION)
     if a.parts != b.parts:
         vetoes.append(Veto.PART)
