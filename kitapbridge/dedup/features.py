@@ -88,6 +88,8 @@ class MatchRecord:
     invalid_isbns: frozenset[str]
     identifiers: frozenset[str]
     encoding_level: str
+    corporate_author: bool = False
+    """The main entry is a corporate body or meeting (110/111), not a person."""
     years_stated: frozenset[int] = frozenset()
     """Every year the record states for itself: all of 260/264 $c (printing and copyright
     dates too, "1913, c1912") and 008 date 2 when it is a copyright or production date."""
@@ -145,6 +147,7 @@ def match_record(
         invalid_isbns=isbns.invalid,
         identifiers=other_identifiers(record),
         encoding_level=leader[17:18],
+        corporate_author=not record.get_fields("100") and bool(record.get_fields("110", "111")),
         years_stated=_stated_years(record),
         title_proper_words=tuple(title_words),
         school=school,
