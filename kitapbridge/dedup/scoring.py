@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from kitapbridge.dedup.features import MatchRecord
 from kitapbridge.dedup.normalize import editions_conflict, pages_compatible
 
-RULE_VERSION = "2026-11-21.3"
+RULE_VERSION = "2026-11-21.4"
 """Stored with each cluster membership so a rule change can be traced and re-run."""
 
 
@@ -336,6 +336,30 @@ def _series(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     return FeatureScore("series", 0.0, "series not shared")
 
 
+def series_numbers_conflict(x: str, y: str) -> bool:
+    """True when two 490 ``$v`` keys (``part_designation``) name different issues.
+
+    Years in the numbering ("1820-1875, v. 14") are the series' span, not the issue; one
+    cataloguer transcribing more of the numbering ("v. 46, no. 4" / "no. 4") is no other
+    issue as long as the shorter run of numbers occurs, in order, in the longer.
+    """
+    if not x or not y or x == y:
+        return False
+    numbers_x, numbers_y = _issue_numbers(x), _issue_numbers(y)
+    shorter, longer = sorted((numbers_x, numbers_y), key=len)
+    if not shorter:
+        return True  # numbered by year alone ("1998" / "1999"), and the years differ
+    return not any(
+        longer[i : i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1)
+    )
+
+
+def _issue_numbers(key: str) -> tuple[str, ...]:
+    return tuple(
+        n for n in key.split(".") if not (n.isdigit() and len(n) == 4 and 1450 <= int(n) <= 2100)
+    )
+
+
 def _edition_left_out(a: MatchRecord, b: MatchRecord) -> bool:
     """True when one record has no edition statement but is otherwise the same printing.
 
@@ -364,7 +388,7 @@ def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
         vetoes.append(Veto.EDITION)
     if a.parts != b.parts:
         vetoes.append(Veto.PART)
-    if a.series_number and b.series_number and a.series_number != b.series_number:
+    if series_numbers_conflict(a.series_number, b.series_number):
         vetoes.append(Veto.SERIES_NUMBER)
     if a.volumes != b.volumes and a.volumes is not None and b.volumes is not None:
         vetoes.append(Veto.VOLUMES)

@@ -141,3 +141,15 @@ def test_co_editions_of_other_publishers_stay_below_auto_link() -> None:
     london = _english("The fiery dawn", publisher="E. Arnold", place="London", country="enk")
     new_york = _english("The fiery dawn", publisher="Longmans, Green")
     assert compare(*_pair(london, new_york)).decision is not MatchDecision.MATCH
+
+
+def test_series_numbering_transcribed_more_fully_is_the_same_issue() -> None:
+    def in_series(numbering: str) -> pymarc.Record:
+        return _english("The Far West and the Rockies", series=("Historical series", numbering))
+
+    assert compare(*_pair(in_series("1820-1875, v. 14"), in_series("v. 14"))).vetoes == ()
+    assert compare(*_pair(in_series("v. 46, no. 4"), in_series("no. 4"))).vetoes == ()
+    assert compare(*_pair(in_series("Вып. 2, ч. 1"), in_series("Вып. 2, ч. 2"))).vetoes == (
+        Veto.SERIES_NUMBER,
+    )
+    assert compare(*_pair(in_series("Т. 2"), in_series("Т. 3"))).vetoes == (Veto.SERIES_NUMBER,)
