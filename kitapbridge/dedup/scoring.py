@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from kitapbridge.dedup.features import MatchRecord
 from kitapbridge.dedup.normalize import editions_conflict, pages_compatible
 
-RULE_VERSION = "2026-11-21.4"
+RULE_VERSION = "2026-11-21.5"
 """Stored with each cluster membership so a rule change can be traced and re-run."""
 
 
@@ -360,6 +360,17 @@ def _issue_numbers(key: str) -> tuple[str, ...]:
     )
 
 
+def _title_numbers_conflict(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """True when both titles carry numbers and neither's numbers include the other's.
+
+    "Fifty paintings, 1905-1913" and the same with ": … exhibition, May 14-June 12, 1955"
+    added are one title; «Алгебра. 7 класс» and «Алгебра. 8 класс» are not.
+    """
+    if not x or not y:
+        return False
+    return not (set(x) <= set(y) or set(y) <= set(x))
+
+
 def _edition_left_out(a: MatchRecord, b: MatchRecord) -> bool:
     """True when one record has no edition statement but is otherwise the same printing.
 
@@ -398,6 +409,6 @@ def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
         vetoes.append(Veto.LANGUAGE)
     if title.points < 0:
         vetoes.append(Veto.TITLE)
-    elif a.title_numbers != b.title_numbers and a.title_numbers and b.title_numbers:
+    elif _title_numbers_conflict(a.title_numbers, b.title_numbers):
         vetoes.append(Veto.TITLE_NUMBER)
     return vetoes

@@ -153,3 +153,15 @@ def test_series_numbering_transcribed_more_fully_is_the_same_issue() -> None:
         Veto.SERIES_NUMBER,
     )
     assert compare(*_pair(in_series("Т. 2"), in_series("Т. 3"))).vetoes == (Veto.SERIES_NUMBER,)
+
+
+def test_numbers_of_a_one_sided_subtitle_are_no_other_title() -> None:
+    short = _english("Fifty paintings, 1905-1913")
+    long = _english(
+        "Fifty paintings, 1905-1913",
+        subtitle="the fiftieth anniversary exhibition, May 14-June 12, 1955",
+    )
+    assert compare(*_pair(short, long)).vetoes == ()
+    grade_7 = book("Алгебра", subtitle="7 класс", year=2019, pages="272 б.")
+    grade_8 = book("Алгебра", subtitle="8 класс", year=2019, pages="272 б.")
+    assert compare(*_pair(grade_7, grade_8)).vetoes == (Veto.TITLE_NUMBER,)
