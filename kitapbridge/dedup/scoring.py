@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from kitapbridge.dedup.features import MatchRecord
 from kitapbridge.dedup.normalize import editions_conflict, pages_compatible
 
-RULE_VERSION = "2026-11-21.5"
+RULE_VERSION = "2026-11-21.6"
 """Stored with each cluster membership so a rule change can be traced and re-run."""
 
 
@@ -371,6 +371,25 @@ def _title_numbers_conflict(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     return not (set(x) <= set(y) or set(y) <= set(x))
 
 
+def _part_transcribed_elsewhere(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when one record's part designation is in the other's title, just not in $n/$p.
+
+    "Miscellanies. $n Fourth series" and "Miscellanies : $b fourth series" name one
+    book. Only named parts qualify, and only when found in the other record's title or
+    statement of responsibility; a volume number never does (a set's volume against the
+    set, «Т. 2» against a record without a volume).
+    """
+    if a.parts and b.parts:
+        return False
+    parted, other = (a, b) if a.parts else (b, a)
+    text = "".join(other.title_words) + other.responsibility
+    # Numbered parts stay strict: «Т. 2» against «… : 2 класс» must not pass.
+    return all(
+        not any(c.isdigit() for c in part) and len(part) >= 3 and part in text
+        for part in parted.parts
+    )
+
+
 def _edition_left_out(a: MatchRecord, b: MatchRecord) -> bool:
     """True when one record has no edition statement but is otherwise the same printing.
 
@@ -397,7 +416,7 @@ def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
         vetoes.append(Veto.YEAR)
     if editions_conflict(a.edition, b.edition) and not _edition_left_out(a, b):
         vetoes.append(Veto.EDITION)
-    if a.parts != b.parts:
+    if a.parts != b.parts and not _part_transcribed_elsewhere(a, b):
         vetoes.append(Veto.PART)
     if series_numbers_conflict(a.series_number, b.series_number):
         vetoes.append(Veto.SERIES_NUMBER)

@@ -165,3 +165,15 @@ def test_numbers_of_a_one_sided_subtitle_are_no_other_title() -> None:
     grade_7 = book("Алгебра", subtitle="7 класс", year=2019, pages="272 б.")
     grade_8 = book("Алгебра", subtitle="8 класс", year=2019, pages="272 б.")
     assert compare(*_pair(grade_7, grade_8)).vetoes == (Veto.TITLE_NUMBER,)
+
+
+def test_a_part_transcribed_in_the_subtitle_is_the_same_part() -> None:
+    in_n = _english("Miscellanies")
+    in_n["245"].add_subfield("n", "fourth series")
+    in_b = _english("Miscellanies", subtitle="fourth series")
+    assert compare(*_pair(in_n, in_b)).vetoes == ()
+    volume = book("Абай жолы", part_number="Т. 2", year=2012, pages="480 б.")
+    whole = book("Абай жолы", year=2012, pages="480 б.")
+    assert compare(*_pair(volume, whole)).vetoes == (Veto.PART,)
+    volume_in_title = book("Абай жолы", subtitle="роман. Т. 2", year=2012, pages="480 б.")
+    assert compare(*_pair(volume, volume_in_title)).vetoes == (Veto.PART,)
