@@ -15,6 +15,8 @@ import pymarc
 
 from kitapbridge.dedup.identifiers import other_identifiers, record_isbns
 from kitapbridge.dedup.normalize import (
+    EARLIEST_YEAR,
+    YEAR_PATTERN,
     Edition,
     page_count,
     parse_edition,
@@ -86,6 +88,13 @@ class MatchRecord:
     invalid_isbns: frozenset[str]
     identifiers: frozenset[str]
     encoding_level: str
+    corporate_author: bool = False
+    """The main entry is a corporate body or meeting (110/111), not a person."""
+    years_stated: frozenset[int] = frozenset()
+    """Every year the record states for itself: all of 260/264 $c (printing and copyright
+    dates too, "1913, c1912") and 008 date 2 when it is a copyright or production date."""
+    title_proper_words: tuple[str, ...] = ()
+    """Skeleton words of 245 $a alone."""
     school: str = ""
     local_id: str = ""
     """The record's id in its school's system; with ``school`` it names the source record."""
@@ -138,6 +147,9 @@ def match_record(
         invalid_isbns=isbns.invalid,
         identifiers=other_identifiers(record),
         encoding_level=leader[17:18],
+        corporate_author=not record.get_fields("100") and bool(record.get_fields("110", "111")),
+        years_stated=_stated_years(record),
+        title_proper_words=tuple(title_words),
         school=school,
         local_id=local_id,
     )
@@ -203,6 +215,27 @@ def _publication_year(record: pymarc.Record) -> int | None:
     if fixed is not None and fixed.data is not None:
         return year_from_008(fixed.data)
     return None
+
+
+_SECOND_DATE_TYPES = frozenset("tpm")
+"""008/06 types whose date 2 belongs to this manifestation: copyright (``t``), production
+(``p``) and range (``m``). A reprint's (``r``) date 2 is the original's, another edition."""
+
+
+def _stated_years(record: pymarc.Record) -> frozenset[int]:
+    years = {
+        int(y)
+        for field in record.get_fields("260", "264")
+        for value in field.get_subfields("c")
+        for y in YEAR_PATTERN.findall(value)
+    }
+    fixed = record.get("008")
+    if fixed is not None and fixed.data is not None and len(fixed.data) >= 15:
+        dates = [fixed.data[7:11]]
+        if fixed.data[6] in _SECOND_DATE_TYPES:
+            dates.append(fixed.data[11:15])
+        years.update(int(d) for d in dates if d.isdigit() and int(d) >= EARLIEST_YEAR)
+    return frozenset(years)
 
 
 def _publishers(record: pymarc.Record) -> list[str]:

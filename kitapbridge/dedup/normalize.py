@@ -14,13 +14,21 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from kitapbridge.text import fold, skeleton, skeleton_words
+from kitapbridge.text import fold, skeleton_words
 
 EARLIEST_YEAR = 1450
 """No printed book predates this; smaller 4-digit numbers are not publication years."""
 
-_YEAR = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
+YEAR_PATTERN = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
+"""A 4-digit year 1400-2099 not inside a longer number."""
 _NUMBER = re.compile(r"(?<![\d\[])(\d{1,5})(?![\d\]])")
+_PAGED_NUMBER = re.compile(
+    r"(?<![\d\[])(\d{1,5})(?![\d\]])(?:\s*,?\s*\[\d+\])*\s*(?:pp?|pages?|с|стр|б|bet)(?![^\W\d_])",
+    re.I,
+)
+_LEAVES = re.compile(r"\d+\s*(?:p\.\s*)?(?:l|ℓ|leaves|leaf|plates?)(?![^\W\d_])", re.I)
+_OCR_ONE = re.compile(r"(?<=\d)[lI](?=\d|\s*p\b|p\b)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _VOLUME_COUNT = re.compile(r"(\d{1,3})\s*(?:v\b|vols?\b|т\b|том|кн\b|ч\b|бөлім)", re.I)
 
 _ORDINAL_WORDS = {
@@ -43,6 +51,10 @@ _EDITION_FLAGS = {
     "enlarged": ("доп", "enl", "толық", "expanded", "augm"),
     "corrected": ("испр", "corr", "түзет"),
 }
+_EDITION_WORDS = frozenset(
+    ["ed", "edn", "edition", "izd", "izdanie", "basylym", "basylymy", "aufl", "auflage"]
+)
+"""Skeletons of the word "edition" itself: "Berkley ed." and "Berkley edition" are one."""
 _BINDING_ONLY = ("в пер", "обл", "hardcover", "paperback", "pbk", "cloth", "мұқаба")
 _STEREOTYPE = ("стереотип", "stereotyp")
 
@@ -119,13 +131,13 @@ _UNCERTAIN_YEAR = re.compile(r"(?<!\d)1[4-9](?:\d-|--)|(?<!\d)20(?:\d-|--)")
 
 def year_is_uncertain(text: str) -> bool:
     """True for a decade or century only («[19--?]», «189-?»): no year to compare."""
-    return _YEAR.search(text) is None and _UNCERTAIN_YEAR.search(text) is not None
+    return YEAR_PATTERN.search(text) is None and _UNCERTAIN_YEAR.search(text) is not None
 
 
 def plausible_year(text: str) -> int | None:
     """The first 4-digit year between 1450 and next year in ``text`` («[2015]», «2015 ж.»)."""
     last = date.today().year + 1
-    for match in _YEAR.finditer(text):
+    for match in YEAR_PATTERN.finditer(text):
         year = int(match.group(1))
         if EARLIEST_YEAR <= year <= last:
             return year
@@ -148,11 +160,14 @@ def year_from_008(value: str) -> int | None:
 def page_count(extent: str) -> int | None:
     """The largest numbered page count in a 300 ``$a`` extent; bracketed pages are not counted.
 
-    ``"121, [3] с."`` → 121; ``"xii, 284 p."`` → 284; ``"2 v."`` → None.
+    ``"121, [3] с."`` → 121; ``"xii, 284 p."`` → 284; ``"2 v."`` → None. Counts of leaves
+    and plates ("4 p. l.", "2 l.", "[7] leaves of plates") are not pages. OCR'd records
+    write ``l`` for ``1`` ("4l6 p.") and "1,042 p." carries a thousands comma.
     """
-    if _VOLUME_COUNT.search(extent) and not re.search(r"\d\s*(?:p\b|pp|с\b|c\.|б\b|bet)", extent):
+    cleaned = _THOUSANDS.sub("", _OCR_ONE.sub("1", extent))
+    if _VOLUME_COUNT.search(cleaned) and not _PAGED_NUMBER.search(cleaned):
         return None
-    numbers = [int(n) for n in _NUMBER.findall(extent)]
+    numbers = [int(n) for n in _NUMBER.findall(_LEAVES.sub(" ", cleaned))]
     return max(numbers) if numbers else None
 
 
@@ -184,7 +199,8 @@ def parse_edition(statement: str) -> Edition:
     if ordinal is None and not flags:
         if any(s in folded for s in _STEREOTYPE):
             return Edition()
-        return Edition(words=skeleton(statement))
+        words = [w for w in skeleton_words(statement) if w not in _EDITION_WORDS]
+        return Edition(words="".join(words))
     return Edition(ordinal=ordinal, flags=flags)
 
 

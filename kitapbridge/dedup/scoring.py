@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from kitapbridge.dedup.features import MatchRecord
 from kitapbridge.dedup.normalize import editions_conflict, pages_compatible
 
-RULE_VERSION = "2026-11-21.1"
+RULE_VERSION = "2026-11-21.6"
 """Stored with each cluster membership so a rule change can be traced and re-run."""
 
 
@@ -63,6 +64,13 @@ class MatchPolicy:
 
 
 DEFAULT_POLICY = MatchPolicy()
+
+YEAR_DIFFERS = -1.0
+"""Points for two different, unexplained years (the pair is vetoed as well).
+
+Kept low enough that such pairs stay out of the review queue too: Kazakh and Russian
+schools hold a stereotyped textbook reprint of every year, and sending each pair of
+years to staff (-0.4 would) floods the queue with pairs the policy already decides."""
 
 
 @dataclass(frozen=True)
@@ -146,15 +154,36 @@ def _title(a: MatchRecord, b: MatchRecord) -> FeatureScore:
             return FeatureScore("title", 0.45, "title equal, subtitle on one side only")
         return FeatureScore("title", 0.35, "title equal, subtitles differ")
     distance = title_distance(a, b)
-    if distance <= 0.1 and typos_only:
+    if distance <= 0.1 and _differ_by_typos(a.title_proper_words, b.title_proper_words):
         return FeatureScore("title", 0.3, f"title {1 - distance:.0%} alike")
     prefix = _common_prefix_share(full_a, full_b)
     if prefix >= 0.95:
         # One cataloguer transcribed the other title proper without its subtitle.
         return FeatureScore("title", 0.4, "one title begins the other")
+    if typos_only and fuzz.ratio(full_a, full_b) >= 85:
+        # "Daniel Boone, pioneer of Kentucky" / "Daniel Boone : the pioneer of Kentucky".
+        return FeatureScore("title", 0.4, "titles differ only in short words or typos")
+    reordered = fuzz.token_sort_ratio(" ".join(a.title_words), " ".join(b.title_words))
+    if reordered >= 95 and min(len(a.title_words), len(b.title_words)) >= 3:
+        # The same words split otherwise between title and subtitle, or parallel
+        # titles in the other order ("Autumn brocade = Kinshu" / "Kinshu = Autumn brocade");
+        # two words swapped ("bar : foo", Melinda case 03) are too little to tell.
+        return FeatureScore("title", 0.4, "same title words in another order")
     if prefix >= 0.9:
         return FeatureScore("title", 0.2, "titles begin alike")
+    if _words_contained(a.title_words, b.title_words):
+        return FeatureScore("title", 0.2, "one title's words all in the other")
     return FeatureScore("title", -1.0, f"titles differ ({1 - distance:.0%} alike)")
+
+
+def _words_contained(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """True when every word of the shorter title recurs in the longer and says enough.
+
+    Catches a subtitle or an "of West-Houghton" dropped from the middle; a shorter title
+    of fewer than four real words ("Report", "The Dardanelles") proves nothing.
+    """
+    shorter, longer = sorted((set(words_a), set(words_b)), key=len)
+    return shorter <= longer and sum(len(w) >= 4 for w in shorter) >= 4
 
 
 def _differ_by_typos(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
@@ -201,6 +230,14 @@ def _author(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     if a.author and b.author:
         if Levenshtein.normalized_distance(a.author, b.author) <= 0.2:
             return FeatureScore("author", 0.1, "main entries alike")
+        shorter, longer = sorted((a.author, b.author), key=len)
+        if len(shorter) >= 6 and longer.startswith(shorter):
+            # "NATO Advanced Study Institute" / "… on the Origin of the Solar System".
+            return FeatureScore("author", 0.1, "one main entry begins the other")
+        if a.corporate_author or b.corporate_author:
+            # Corporate headings change with the body's name and hierarchy ("United
+            # States. Environmental Data Service" / "Environmental Research Laboratories").
+            return FeatureScore("author", -0.1, "corporate main entries differ")
         return FeatureScore("author", -0.4, "main entries differ")
     return FeatureScore("author", -0.05, "main entry on one side only")
 
@@ -237,7 +274,20 @@ def _year(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("year", 0.0, "year unknown on one side")
     if a.year == b.year:
         return FeatureScore("year", 0.1, f"both {a.year}")
-    return FeatureScore("year", -1.0, f"{a.year} vs {b.year}")
+    if years_explained(a, b):
+        return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, a printing or copyright date")
+    return FeatureScore("year", YEAR_DIFFERS, f"{a.year} vs {b.year}")
+
+
+def years_explained(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when one record states the other's year as its own printing or copyright date.
+
+    "1913, c1912" and "c1912", or 008 t19131912 and 1912: RDA and BFAS make a changed
+    printing or copyright date alone no new manifestation (dedup.md §2). A year stated on
+    neither side ("1906" vs "1907") stays a difference: another impression, catalogued
+    apart as Kazakh and Russian practice does for stereotyped reprints.
+    """
+    return a.year in b.years_stated or b.year in a.years_stated
 
 
 def _pages(a: MatchRecord, b: MatchRecord) -> FeatureScore:
@@ -260,6 +310,8 @@ def _publisher(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     joined_a, joined_b = a.publisher.replace(" ", ""), b.publisher.replace(" ", "")
     if words_a & words_b or Levenshtein.normalized_distance(joined_a, joined_b) <= 0.25:
         return FeatureScore("publisher", 0.1, "publishers alike")
+    if joined_a in _initialisms(b.publisher) or joined_b in _initialisms(a.publisher):
+        return FeatureScore("publisher", 0.1, "one publisher the initials of the other")
     # BFAS: another publisher may make another manifestation (co-editions, reissues).
     if a.country and b.country and a.country != b.country:
         return FeatureScore(
@@ -268,23 +320,105 @@ def _publisher(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     return FeatureScore("publisher", -0.3, "publishers differ")
 
 
+def _initialisms(publisher: str) -> set[str]:
+    """Initials of a publisher's words, all and only of the long ones.
+
+    "American Society of Civil Engineers" → ``asoce`` and ``asce``; "U.S. Govt. Print.
+    Off." → ``usgpo``, the "U.S. G.P.O." of another record.
+    """
+    words = publisher.split()
+    return {"".join(w[0] for w in words), "".join(w[0] for w in words if len(w) > 2)} - {""}
+
+
 def _series(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     if a.series and b.series and a.series == b.series:
         return FeatureScore("series", 0.05, "same series")
     return FeatureScore("series", 0.0, "series not shared")
 
 
+def series_numbers_conflict(x: str, y: str) -> bool:
+    """True when two 490 ``$v`` keys (``part_designation``) name different issues.
+
+    Years in the numbering ("1820-1875, v. 14") are the series' span, not the issue; one
+    cataloguer transcribing more of the numbering ("v. 46, no. 4" / "no. 4") is no other
+    issue as long as the shorter run of numbers occurs, in order, in the longer.
+    """
+    if not x or not y or x == y:
+        return False
+    numbers_x, numbers_y = _issue_numbers(x), _issue_numbers(y)
+    shorter, longer = sorted((numbers_x, numbers_y), key=len)
+    if not shorter:
+        return True  # numbered by year alone ("1998" / "1999"), and the years differ
+    return not any(
+        longer[i : i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1)
+    )
+
+
+def _issue_numbers(key: str) -> tuple[str, ...]:
+    return tuple(
+        n for n in key.split(".") if not (n.isdigit() and len(n) == 4 and 1450 <= int(n) <= 2100)
+    )
+
+
+def _title_numbers_conflict(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """True when both titles carry numbers and neither's numbers include the other's.
+
+    "Fifty paintings, 1905-1913" and the same with ": … exhibition, May 14-June 12, 1955"
+    added are one title; «Алгебра. 7 класс» and «Алгебра. 8 класс» are not.
+    """
+    if not x or not y:
+        return False
+    return not (set(x) <= set(y) or set(y) <= set(x))
+
+
+def _part_transcribed_elsewhere(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when one record's part designation is in the other's title, just not in $n/$p.
+
+    "Miscellanies. $n Fourth series" and "Miscellanies : $b fourth series" name one
+    book. Only named parts qualify, and only when found in the other record's title or
+    statement of responsibility; a volume number never does (a set's volume against the
+    set, «Т. 2» against a record without a volume).
+    """
+    if a.parts and b.parts:
+        return False
+    parted, other = (a, b) if a.parts else (b, a)
+    text = "".join(other.title_words) + other.responsibility
+    # Numbered parts stay strict: «Т. 2» against «… : 2 класс» must not pass.
+    return all(
+        not any(c.isdigit() for c in part) and len(part) >= 3 and part in text
+        for part in parted.parts
+    )
+
+
+def _edition_left_out(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when one record has no edition statement but is otherwise the same printing.
+
+    Same year, same page count: the other cataloguer transcribed "2d ed." from the title
+    page and this one did not. A revised edition out in the year of the one it revises,
+    with the very same extent, is too rare to outweigh this common omission.
+    """
+    one_sided = a.edition.stated != b.edition.stated
+    return (
+        one_sided
+        and a.year is not None
+        and a.year == b.year
+        and a.pages is not None
+        and a.pages == b.pages
+    )
+
+
 def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
     vetoes: list[Veto] = []
     if a.record_type != b.record_type:
         vetoes.append(Veto.FORMAT)
-    if a.year is not None and b.year is not None and a.year != b.year:
+    years_differ = a.year is not None and b.year is not None and a.year != b.year
+    if years_differ and not years_explained(a, b):
         vetoes.append(Veto.YEAR)
-    if editions_conflict(a.edition, b.edition):
+    if editions_conflict(a.edition, b.edition) and not _edition_left_out(a, b):
         vetoes.append(Veto.EDITION)
-    if a.parts != b.parts:
+    if a.parts != b.parts and not _part_transcribed_elsewhere(a, b):
         vetoes.append(Veto.PART)
-    if a.series_number and b.series_number and a.series_number != b.series_number:
+    if series_numbers_conflict(a.series_number, b.series_number):
         vetoes.append(Veto.SERIES_NUMBER)
     if a.volumes != b.volumes and a.volumes is not None and b.volumes is not None:
         vetoes.append(Veto.VOLUMES)
@@ -294,6 +428,6 @@ def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
         vetoes.append(Veto.LANGUAGE)
     if title.points < 0:
         vetoes.append(Veto.TITLE)
-    elif a.title_numbers != b.title_numbers and a.title_numbers and b.title_numbers:
+    elif _title_numbers_conflict(a.title_numbers, b.title_numbers):
         vetoes.append(Veto.TITLE_NUMBER)
     return vetoes

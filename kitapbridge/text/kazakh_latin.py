@@ -70,5 +70,21 @@ SKELETON_DIGRAPHS: tuple[tuple[str, str], ...] = (
 )
 """Digraphs collapsed in the skeleton, after transliteration, before marks are dropped."""
 
-SKELETON_LETTERS: dict[str, str] = {"ı": "i", "ŋ": "n", "q": "k", "ə": "a"}
-"""Letters without a decomposition that the skeleton still folds to a base letter."""
+SKELETON_LETTERS: dict[str, str] = {
+    "ı": "i",
+    "ŋ": "n",
+    "q": "k",
+    "ə": "a",
+    # Ligatures and letters with a stroke have no canonical decomposition, so dropping
+    # combining marks leaves them alone and ``[0-9a-z]`` would then delete them
+    # ("Phœnixiana" would lose a letter against "Phoenixiana").
+    "œ": "oe",
+    "æ": "ae",
+    "ß": "ss",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "þ": "th",
+    "ð": "d",
+}
+"""Letters without a decomposition that the skeleton still folds to base letters."""

@@ -103,7 +103,9 @@ def test_year_from_008_ignores_questionable_and_unknown_dates() -> None:
 @pytest.mark.parametrize(
     ("extent", "pages", "volumes"),
     [("121, [3] с.", 121, None), ("xii, 284 p.", 284, None), ("2 v.", None, 2),
-     ("3 т.", None, 3), ("240 б.", 240, None), ("2 v. (x, 482 p.)", 482, 2)],
+     ("3 т.", None, 3), ("240 б.", 240, None), ("2 v. (x, 482 p.)", 482, 2),
+     ("xviii, 4l6 p.", 416, None), ("xvi, 1,042 p.", 1042, None), ("4 p. l., 291 p.", 291, None),
+     ("309, 32 p., [7] leaves of plates", 309, None), ("xvi p., 2 l.,", None, None)],
 )  # fmt: skip
 def test_page_and_volume_counts(extent: str, pages: int | None, volumes: int | None) -> None:
     assert page_count(extent) == pages
@@ -128,7 +130,8 @@ def test_pages_differ_only_beyond_both_ten_pages_and_ten_percent() -> None:
         ("Third edition", Edition(3)),
         ("Стереотип. изд.", Edition()),
         ("в пер.", Edition()),
-        ("Library ed.", Edition(words="libraryed")),
+        ("Library ed.", Edition(words="library")),
+        ("Berkley edition.", Edition(words="berkley")),
     ],
 )
 def test_parse_edition(statement: str, edition: Edition) -> None:

@@ -35,6 +35,22 @@ def test_kazakh_cyrillic_and_2021_latin_share_one_skeleton(cyrillic, latin, key)
     assert skeleton(cyrillic.upper()) == key
 
 
+@pytest.mark.parametrize(
+    ("written", "plain", "key"),
+    [
+        ("Phœnixiana", "Phoenixiana", "phoenixiana"),
+        ("Æsop's fables", "Aesop's fables", "aesopsfables"),
+        ("Straße", "Strasse", "strasse"),
+        ("Søren", "Soren", "soren"),
+        ("Łódź", "Lodz", "lodz"),
+        ("Đakovo", "Dakovo", "dakovo"),
+        ("Þjóðsögur", "Thjodsogur", "thjodsogur"),
+    ],
+)
+def test_ligatures_and_stroked_letters_keep_their_letters(written, plain, key):
+    assert skeleton(written) == skeleton(plain) == key
+
+
 def test_older_latin_spellings_fold_to_the_same_words():
     # BGN-style digraphs (zh, sh) and the 2021 letters (j, ş) meet.
     assert skeleton_words("ABAI ZHOLY") == ["abai", "joly"]
