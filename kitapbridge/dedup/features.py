@@ -23,6 +23,7 @@ from kitapbridge.dedup.normalize import (
     part_designation,
     plausible_year,
     publisher_key,
+    title_volume_designations,
     volume_count,
     year_from_008,
     year_is_uncertain,
@@ -113,6 +114,7 @@ def match_record(
         subtitle = " ".join(title_field.get_subfields("b"))
         responsibility = " ".join(title_field.get_subfields("c"))
         parts.update(part_designation(v) for v in title_field.get_subfields("n", "p"))
+        parts.update(title_volume_designations(" ".join(title_field.get_subfields("a", "b"))))
     for field in record.get_fields("773"):
         parts.update(part_designation(v) for v in field.get_subfields("g"))
     title_words = skeleton_words(_unbracketed(title))

@@ -248,6 +248,23 @@ def publisher_key(name: str) -> str:
     return " ".join(skeleton_words(" ".join(words)))
 
 
+# A numbered volume, part or school grade transcribed in the title rather than in $n:
+# «Абай жолы : роман-эпопея. 2-кітап», «Война и мир. Т. 1», «Қазақ тілі 5-сынып»,
+# «Математика. 6 класс». School catalogues (MARC-SQL, Кітапхана) rarely use $n, and two
+# volumes or two grades are never one edition.
+_VOLUME_WORD = r"(?:кітап|том|т\.|книга|кн\.|часть|ч\.|бөлім|выпуск|вып\.|сынып|класс|кл\.)"
+_TITLE_VOLUME = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\s*-?\s*(?:ші|шы|ое|ой|й)?\s*{_VOLUME_WORD}"
+    rf"|{_VOLUME_WORD}\s*(\d{{1,2}})(?!\d)",
+    re.I,
+)
+
+
+def title_volume_designations(text: str) -> set[str]:
+    """Volume, part or grade numbers stated with their word in a title («2-кітап» → ``"2"``)."""
+    return {str(int(m.group(1) or m.group(2))) for m in _TITLE_VOLUME.finditer(text)}
+
+
 def part_designation(text: str) -> str:
     """A part or volume designation (245 ``$n``, 490 ``$v``, 773 ``$g``) as a comparable key.
 
