@@ -7,6 +7,7 @@ speak ``INSERT … ON CONFLICT``; SQLAlchemy builds it from the dialect's insert
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar, cast
 
@@ -164,10 +165,18 @@ def insert_index_entries(
         # once, in order, instead of at random (halves the index maintenance).
         terms = sorted(terms)
         phrases = sorted(phrases, key=lambda row: (row[1], row[2]))
+        if _needs_escaping(t for t, _i, _r in terms):
+            term_rows = (f"{_copy_text(t)}\t{i}\t{r}\n" for t, i, r in terms)
+        else:
+            term_rows = (f"{t}\t{i}\t{r}\n" for t, i, r in terms)
+        if _needs_escaping(p for _r, _i, p in phrases):
+            phrase_rows = (f"{r}\t{i}\t{_copy_text(p)}\n" for r, i, p in phrases)
+        else:
+            phrase_rows = (f"{r}\t{i}\t{p}\n" for r, i, p in phrases)
         with cursor.copy("COPY index_terms (term, idx, record_id) FROM STDIN") as copy:
-            copy.write("".join(f"{_copy_text(t)}\t{i}\t{r}\n" for t, i, r in terms))
+            copy.write("".join(term_rows))
         with cursor.copy("COPY index_phrases (record_id, idx, phrase) FROM STDIN") as copy:
-            copy.write("".join(f"{r}\t{i}\t{_copy_text(p)}\n" for r, i, p in phrases))
+            copy.write("".join(phrase_rows))
         return
     if terms:
         session.execute(
@@ -182,6 +191,18 @@ def insert_index_entries(
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _needs_escaping(values: Iterable[str]) -> bool:
+    """Whether any value holds a character COPY's text format escapes.
+
+    Folded words and notations almost never do; one scan of the joined batch in C
+    spares a ``translate`` call per row (a third of the time spent writing COPY rows).
+    """
+    return _COPY_SPECIAL.search("\x00".join(values)) is not None
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 
 
 def _copy_text(value: str) -> str:

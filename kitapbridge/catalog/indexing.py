@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import mul
 
 import pymarc
 from stdnum import issn as stdnum_issn
@@ -26,6 +27,8 @@ from kitapbridge.text import skeleton_words, strip_nonfiling
 MAX_KEY_LENGTH = 200
 """Terms, phrases and sort keys are cut to the column width; longer titles still match by word."""
 
+_NOT_ISBN_CHARACTER = re.compile(r"[^\dXx]")
+_ISBN13_WEIGHTS = (1, 3) * 6
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _WORD_CACHE_LIMIT = 200_000
 
@@ -184,7 +187,7 @@ def isbn_forms(value: str) -> list[str]:
     runs for every record of every import. An invalid ISBN is kept as its digits,
     so a misprinted number on the book can still be searched as printed.
     """
-    digits = "".join(ch for ch in value.split("(")[0] if ch.isdigit() or ch in "Xx").upper()
+    digits = _NOT_ISBN_CHARACTER.sub("", value.split("(")[0]).upper()
     if len(digits) == 10 and digits[-1] == _isbn10_check(digits[:9]):
         body = "978" + digits[:9]
         return sorted({body + _isbn13_check(body), digits})
@@ -206,7 +209,7 @@ def _isbn13_check(digits: str) -> str:
     body = digits[:12]
     if not body.isdigit():
         return ""
-    total = sum(int(d) * (3 if n % 2 else 1) for n, d in enumerate(body))
+    total = sum(map(mul, map(int, body), _ISBN13_WEIGHTS))
     return str((10 - total % 10) % 10)
 
 
@@ -242,7 +245,7 @@ def _fixed_data(record: pymarc.Record) -> str:
 
 
 def _field_text(marc_field: pymarc.Field, codes: str) -> str:
-    text = " ".join(value for code, value in _subfields(marc_field) if code in codes)
+    text = " ".join([sub.value for sub in marc_field.subfields if sub.code in codes])
     if marc_field.tag in _NONFILING_IND2 and marc_field.indicator2.isdigit():
         text = strip_nonfiling(text, int(marc_field.indicator2))
     return text

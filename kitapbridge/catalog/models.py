@@ -6,7 +6,7 @@ per (school, system, local id), a barcode per school, a quarantined record per
 in ``catalog/alembic/versions`` creates exactly these tables; a test compares
 the two so they cannot drift.
 
-MARC21 is stored as binary ISO 2709 (``pymarc.Record.as_marc()``): it is the
+MARC21 is stored as binary ISO 2709 (``marc.writers.record_to_iso2709``): it is the
 smallest of the three serialisations pymarc writes and the fastest to parse
 back (``benchmarks/bench_import.py`` measures the three).
 """

@@ -22,8 +22,9 @@ from kitapbridge.catalog.indexing import RecordIndex, WordFolder, index_record
 from kitapbridge.catalog.records import mark_utf8
 from kitapbridge.connectors.base import Holding, SourceRecord
 from kitapbridge.marc.conversion import Conversion
+from kitapbridge.marc.issues import RecordError
+from kitapbridge.marc.writers import record_to_iso2709
 
-ISO2709_MAX_LENGTH = 99_999
 DERIVED_ID_PREFIX = "content:"
 MAX_LOCAL_ID_LENGTH = 200
 
@@ -68,10 +69,13 @@ def prepare_record(
     if record is None:
         return Rejection(position, source, conversion, conversion.reject_reason or "rejected")
     mark_utf8(record)  # conversion hands over UTF-8; say so in the leader we store
-    marc = record.as_marc()
-    if len(marc) > ISO2709_MAX_LENGTH:
-        reason = f"record is {len(marc)} bytes; ISO 2709 allows at most {ISO2709_MAX_LENGTH}"
-        return Rejection(position, source, conversion, reason)
+    try:
+        # The marc package's writer: the same bytes as pymarc's ``as_marc()`` in half
+        # the time (it is the hottest step of an import), and it refuses a field or
+        # record ISO 2709 cannot hold instead of writing a corrupt length.
+        marc = record_to_iso2709(record)
+    except RecordError as error:
+        return Rejection(position, source, conversion, str(error))
     marc_digest = hashlib.sha256(_without_stamp(record, marc)).hexdigest()
     local_id = source.local_id or _control_number(record) or DERIVED_ID_PREFIX + marc_digest[:40]
     if len(local_id) > MAX_LOCAL_ID_LENGTH:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import pymarc
 import pytest
 from catalog_builders import SCHOOL, book, copy, incoming, rejected
 from sqlalchemy import func, select
@@ -353,3 +354,25 @@ def test_oversized_values_are_reported_not_fatal(sessions: sessionmaker[Session]
             "Ш" * 500,
             "теңге",
         )
+
+
+def test_field_too_long_for_iso2709_goes_to_quarantine(sessions: sessionmaker[Session]) -> None:
+    # A directory entry holds a 4-digit field length: a 10,005-byte contents note cannot be
+    # stored as ISO 2709, and writing it anyway would corrupt the record's directory.
+    long_note = book("KZ-2", "Қазақ әдебиеті")
+    long_note.add_field(
+        pymarc.Field(tag="505", indicators=["0", " "], subfields=[pymarc.Subfield("a", "ә" * 5000)])
+    )
+    export = [incoming(book("KZ-1", "Абай жолы"), index=0), incoming(long_note, index=1)]
+
+    run = import_export(sessions, export)
+
+    assert run_counts(run) == counts(seen=2, added=1, quarantined=1)
+    with sessions() as session:
+        quarantined = session.scalars(select(QuarantinedRecord)).one()
+        assert quarantined.record_index == 1
+        assert quarantined.reason == (
+            "field 505 has 10005 bytes; ISO 2709 allows 9999 (write MARCXML instead)"
+        )
+        assert find_record(session, SCHOOL, "marc", "KZ-2") is None
+        assert title_of(session, "KZ-1") == "Абай жолы"
