@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -462,3 +463,25 @@ def demo(settings: Settings, host: str, port: int, serve: bool) -> None:
         from kitapbridge.web.app import create_app
 
         create_app(settings).run(host=host, port=port, threaded=True)
+
+
+@main.command("reindex")
+@pass_settings
+def reindex_command(settings: Settings) -> None:
+    """Rebuild the search index of every record from its stored MARC21.
+
+    Needed after an upgrade that changes how text is folded for search; imports
+    index only the records they write.
+    """
+    from tqdm import tqdm
+
+    from kitapbridge.catalog.reindex import ReindexProgress, reindex
+
+    with _store(settings) as sessions, tqdm(unit=" records", file=sys.stderr) as bar:
+
+        def on_batch(progress: ReindexProgress) -> None:
+            bar.total = progress.total
+            bar.update(progress.done - bar.n)
+
+        final = reindex(sessions, batch_size=settings.import_batch_size, on_batch=on_batch)
+    click.echo(f"{final.done} records re-indexed")

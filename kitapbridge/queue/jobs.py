@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kitapbridge.catalog.export import ExportFormat, stored_records, write_records
 from kitapbridge.catalog.ingest import IncomingRecord, ingest
 from kitapbridge.catalog.models import ImportRun
+from kitapbridge.catalog.reindex import ReindexProgress, reindex
 from kitapbridge.catalog.store import make_engine
 from kitapbridge.config import DEFAULT_IMPORT_BATCH_SIZE
 from kitapbridge.connectors import SourceSystem, open_connector
@@ -133,6 +134,32 @@ def dedup_catalog(
         "review_open": summary.review_open,
         "constraint_conflicts": len(summary.conflicts),
     }
+
+
+def reindex_catalog(
+    *,
+    database_url: str,
+    batch_size: int = DEFAULT_IMPORT_BATCH_SIZE,
+    progress: ProgressReporter | None = None,
+) -> dict[str, Any]:
+    """Rebuild the term index of every live record (after a change to the folding rules).
+
+    Committed per batch; a reindex that dies is simply run again.
+    """
+    report = reporter_for_current_job(progress)
+    report(Progress(0))
+
+    def on_batch(done: ReindexProgress) -> None:
+        report(Progress(done.done, done.total))
+
+    engine = make_engine(database_url)
+    try:
+        final = reindex(sessionmaker(engine), batch_size=batch_size, on_batch=on_batch)
+    finally:
+        engine.dispose()
+    report(Progress(final.done, final.total))
+    logger.info("reindex: %d records", final.done)
+    return {"records": final.done}
 
 
 def _reported(

@@ -14,7 +14,7 @@ from kitapbridge.catalog.models import StoredRecord
 from kitapbridge.config import Settings
 from kitapbridge.connectors import SourceSystem
 from kitapbridge.queue.imports import import_job_id, submit_import
-from kitapbridge.queue.jobs import dedup_catalog, export_catalog
+from kitapbridge.queue.jobs import dedup_catalog, export_catalog, reindex_catalog
 from kitapbridge.queue.progress import Progress
 from kitapbridge.queue.runner import InlineRunner, JobState, RQRunner
 
@@ -176,3 +176,30 @@ def test_dedup_job_clusters_the_same_edition_from_two_schools(
         assert outcome.progress == Progress(6, 6)
     else:
         assert runner.reports == [Progress(0), Progress(6, 6)]
+
+
+def test_reindex_job_rebuilds_the_index_of_every_live_record(
+    runner: RunnerUnderTest, store: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    export = tmp_path / "export.mrc"
+    write_export(export)
+    submit_import(
+        Settings(database_url=database_url),
+        store,
+        InlineRunner(),
+        isil="KZ-ALM-0042",
+        system=SourceSystem.MARC,
+        source=str(export),
+        started_by="test",
+    )
+    kwargs = {"database_url": database_url, "batch_size": 2}
+    runner.runner.submit(reindex_catalog, kwargs, job_id="reindex", description="reindex")
+    runner.drain()
+
+    outcome = runner.runner.outcome("reindex")
+    assert outcome is not None and outcome.state is JobState.FINISHED
+    assert outcome.result == {"records": 3}
+    if isinstance(runner.runner, RQRunner):
+        assert outcome.progress == Progress(3, 3)
+    else:
+        assert runner.reports == [Progress(0), Progress(2, 3), Progress(3, 3), Progress(3, 3)]
