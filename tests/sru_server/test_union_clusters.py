@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pymarc
 import pytest
 from flask.testing import FlaskClient
 from lxml import etree
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sru_catalog import ALMATY, ASTANA, BOOKS, book
 
@@ -16,6 +17,7 @@ from benchmarks.sru_lab import load_school
 from kitapbridge.catalog.models import School, StoredRecord
 from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
+from kitapbridge.dedup.models import DedupMember
 from kitapbridge.dedup.service import run_dedup
 from kitapbridge.sru_server.blueprint import EXTENSION_KEY
 from kitapbridge.web.app import create_app
@@ -181,3 +183,31 @@ def test_a_school_clause_in_the_union_database_keeps_the_cluster_whole(
     root = search(client, f'kz.school = "{ASTANA}" and bath.isbn = {SHARED_ISBN}')
     assert root.findtext(f"{SRW}numberOfRecords") == "1"
     assert subfields(root, "852", "a") == [ALMATY, ASTANA]
+
+
+def test_last_modification_date_finds_clusters_edited_or_joined_since(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    shared = record_id(sessions, ALMATY, "b8")
+    late = record_id(sessions, ALMATY, "b9")
+    with sessions.begin() as session:
+        session.execute(update(StoredRecord).values(modified_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        session.execute(update(DedupMember).values(decided_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        # b8 joined Abai's cluster in February; b9 was edited in March.
+        session.execute(
+            update(DedupMember)
+            .where(DedupMember.record_id == shared)
+            .values(decided_at=datetime(2026, 2, 1, tzinfo=UTC))
+        )
+        session.execute(
+            update(StoredRecord)
+            .where(StoredRecord.id == late)
+            .values(modified_at=datetime(2026, 3, 1, tzinfo=UTC))
+        )
+    anchor = f"c{record_id(sessions, ASTANA, 'a1')}"
+    since_january = search(client, "rec.lastModificationDate > 2026-01-15T00:00:00Z")
+    assert sorted(identifiers(since_january)) == sorted([anchor, f"c{late}"])
+    since_february = search(client, "rec.lastModificationDate > 2026-02-15T00:00:00Z")
+    assert identifiers(since_february) == [f"c{late}"]
+    school = search(client, "rec.lastModificationDate > 2026-01-15T00:00:00Z", f"/sru/{ALMATY}")
+    assert identifiers(school) == [str(late)]
