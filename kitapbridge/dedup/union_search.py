@@ -101,7 +101,12 @@ def search_clusters(
     school: str | None = None,
 ) -> ClusterPage:
     """One page of matching clusters, sorted by ``sort`` then anchor (see ``catalog.search``)."""
-    matched = _matching_clusters(session, query, sort, school).subquery()
+    # A cluster's anchor is its smallest member id (dedup's union-find keeps the smallest
+    # root; members are only removed between runs), so clusters after anchor X have only
+    # members after X: walking forward in id order reads fewer records the deeper it goes.
+    forward = after is not None and sort.key is SortKey.ID and not sort.descending
+    members_after = after.record_id if after is not None and forward else None
+    matched = _matching_clusters(session, query, sort, school, members_after).subquery()
     order = [matched.c.sort_value, matched.c.anchor]
     statement = (
         select(matched.c.anchor, matched.c.sort_value)
@@ -197,7 +202,11 @@ def cursor_value(sort: Sort, cursor: Cursor) -> Any:
 
 
 def _matching_clusters(
-    session: Session, query: Query, sort: Sort, school: str | None
+    session: Session,
+    query: Query,
+    sort: Sort,
+    school: str | None,
+    members_after: int | None = None,
 ) -> Select[Any]:
     """``(anchor, sort_value)`` of every cluster with a live member matching ``query``."""
     anchor = cluster_anchor()
@@ -211,6 +220,8 @@ def _matching_clusters(
     if school is not None:
         school_id = select(School.id).where(School.isil == school).scalar_subquery()
         condition = and_(condition, StoredRecord.school_id == school_id)
+    if members_after is not None:
+        condition = and_(condition, StoredRecord.id > members_after)
     return (
         select(anchor.label("anchor"), sort_value.label("sort_value"))
         .select_from(StoredRecord)
