@@ -211,3 +211,22 @@ def test_last_modification_date_finds_clusters_edited_or_joined_since(
     assert identifiers(since_february) == [f"c{late}"]
     school = search(client, "rec.lastModificationDate > 2026-01-15T00:00:00Z", f"/sru/{ALMATY}")
     assert identifiers(school) == [str(late)]
+
+
+def test_facets_of_the_union_database_count_clusters(client: FlaskClient) -> None:
+    response = client.get(
+        "/sru",
+        query_string={
+            "query": "dc.subject = әдебиеті",
+            "maximumRecords": "0",
+            "facetLimit": "2:dc.subject",
+        },
+    )
+    root = etree.fromstring(response.data)
+    assert root.findtext("{*}numberOfRecords") == "2"
+    terms = [
+        (term.findtext("{*}actualTerm"), term.findtext("{*}count"))
+        for term in root.iterfind("{*}facetedResults/{*}facet/{*}terms/{*}term")
+    ]
+    # Abai's edition is held by both schools but is one hit; "Абай жолы" is the other.
+    assert terms == [("Қазақ әдебиеті", "2")]
