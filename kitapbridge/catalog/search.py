@@ -18,7 +18,7 @@ NOT. A phrase (``adj``) or a whole-field match (``exact``) adds a condition on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -203,13 +203,25 @@ def fetch_records(session: Session, record_ids: Sequence[int]) -> list[StoredRec
     return [found[i] for i in record_ids if i in found]
 
 
-def compile_query(query: Query, session: Session | None = None) -> ColumnElement[bool]:
+LeafCompiler = Callable[[TermClause | RangeClause], ColumnElement[bool] | None]
+"""Compiles a clause its own way (a condition on ``source_records``), or None for the default."""
+
+
+def compile_query(
+    query: Query, session: Session | None = None, *, leaf: LeafCompiler | None = None
+) -> ColumnElement[bool]:
     """The query as a boolean SQL condition on ``source_records`` (for composing further).
 
     ``session`` is needed only for ``region`` clauses, which read the schools table.
+    ``leaf`` lets a caller read some clauses differently (the union catalog's ``rec.id``
+    names clusters); clauses it returns None for compile as usual.
     """
     if isinstance(query, MatchAll):
         return true()
+    if leaf is not None and isinstance(query, TermClause | RangeClause):
+        own = leaf(query)
+        if own is not None:
+            return own
     if isinstance(query, TermClause):
         if query.index == RECORD_INDEX:
             return _record_clause(query)
@@ -218,7 +230,8 @@ def compile_query(query: Query, session: Session | None = None) -> ColumnElement
         return _term_clause(query)
     if isinstance(query, RangeClause):
         return _range_clause(query)
-    left, right = compile_query(query.left, session), compile_query(query.right, session)
+    left = compile_query(query.left, session, leaf=leaf)
+    right = compile_query(query.right, session, leaf=leaf)
     if query.operator is BooleanOperator.AND:
         return and_(left, right)
     if query.operator is BooleanOperator.OR:
@@ -414,6 +427,11 @@ def _range_clause(clause: RangeClause) -> ColumnElement[bool]:
     column: Any = (
         StoredRecord.sort_year if clause.field is RangeField.DATE else StoredRecord.modified_at
     )
+    return range_condition(column, clause)
+
+
+def range_condition(column: Any, clause: RangeClause) -> ColumnElement[bool]:
+    """``clause``'s bounds applied to ``column`` (a year or a time column)."""
     conditions: list[ColumnElement[bool]] = []
     if clause.low is not None:
         conditions.append(column >= clause.low if clause.low_inclusive else column > clause.low)

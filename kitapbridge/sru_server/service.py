@@ -5,10 +5,10 @@ one session (one unit of work per request), asks ``kitapbridge.catalog.search``
 for counts, pages and scan terms, and returns the plain results the response
 writers render. No SQL is written here.
 
-The union database (``/sru``) searches every school's records; until clusters
-land in the catalog each source record is its own cluster, so ``rec.id`` and
-``recordIdentifier`` are the stored record ids. ``/sru/<ISIL>`` restricts every
-search to one school.
+The union database (``/sru``) answers with clusters (``kitapbridge.dedup.union_search``):
+a cluster is a hit when any member is, ``rec.id`` and ``recordIdentifier`` are cluster
+ids, and each record is the cluster's display record (one 852 per holding school).
+``/sru/<ISIL>`` searches one school's converted records, identified by stored record id.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from pymarc import Record
 from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog import query as catalog_query_model
@@ -24,6 +25,7 @@ from kitapbridge.catalog.query import EmptyTermError, QueryError, UnsupportedMas
 from kitapbridge.catalog.records import StoredRecordError, marc_of
 from kitapbridge.catalog.schools import find_school
 from kitapbridge.catalog.store import close_store
+from kitapbridge.dedup import union_search
 from kitapbridge.sru_server import diagnostics as diag
 from kitapbridge.sru_server.catalog_search import CatalogPlan, plan
 from kitapbridge.sru_server.facets import FACET_MAXIMUM_RECORDS, check_facets, count_facets
@@ -50,6 +52,11 @@ class Database:
 
     path: str
     school: str | None = None
+
+    @property
+    def union(self) -> bool:
+        """The union catalog: one record per cluster."""
+        return self.school is None
 
 
 class SRUService:
@@ -78,14 +85,20 @@ class SRUService:
         )
         facet_requests = check_facets(request.facets)
         school, matches_nothing = _school(database, catalog_plan)
-        key = f"{school}|{matches_nothing}|{catalog_plan.sort}|{catalog_plan.query}"
+        key = (
+            f"{database.union}|{school}|{matches_nothing}|{catalog_plan.sort}|{catalog_plan.query}"
+        )
         records: tuple[RetrievedRecord | SurrogateDiagnostic, ...] = ()
         facets: tuple[Facet, ...] = ()
         notes: tuple[diag.SRUDiagnostic, ...] = ()
         with self._sessions() as session:
             result_set = self._result_sets.get(key)
             if result_set is None:
-                total = 0 if matches_nothing else self._count(session, catalog_plan, school)
+                total = (
+                    0
+                    if matches_nothing
+                    else self._count(session, catalog_plan, school, database.union)
+                )
                 result_set = self._result_sets.create(
                     key,
                     total,
@@ -97,9 +110,9 @@ class SRUService:
             if request.start_record > max(total, 1):
                 raise diag.FirstRecordOutOfRange(None)
             if request.maximum_records and total:
-                records = self._page(session, request, catalog_plan, school, result_set)
+                records = self._page(session, request, catalog_plan, database, result_set)
             if facet_requests and total:
-                facets, notes = self._facets(session, catalog_plan, school, total, facet_requests)
+                facets, notes = self._facets(session, catalog_plan, database, total, facet_requests)
         last = request.start_record + len(records) - 1
         return SearchResult(
             number_of_records=total,
@@ -122,7 +135,7 @@ class SRUService:
     def _facets(
         session: Session,
         catalog_plan: CatalogPlan,
-        school: str | None,
+        database: Database,
         total: int,
         requests: list[tuple[FacetRequest, str]],
     ) -> tuple[tuple[Facet, ...], tuple[diag.SRUDiagnostic, ...]]:
@@ -132,6 +145,17 @@ class SRUService:
                 f"Facets are computed for results of at most {FACET_MAXIMUM_RECORDS} records",
             )
             return (), (note,)
+        school = database.school or catalog_plan.school
+        if database.union:
+            clusters = union_search.search_clusters(
+                session, catalog_plan.query, limit=total, school=school
+            )
+            marc = [
+                record
+                for _, record in _display_records(session, clusters.cluster_ids)
+                if record is not None
+            ]
+            return count_facets(requests, marc), ()
         page = catalog_search.search(session, catalog_plan.query, limit=total, school=school)
         stored = catalog_search.fetch_records(session, page.record_ids)
         marc = []
@@ -143,8 +167,10 @@ class SRUService:
         return count_facets(requests, marc), ()
 
     @staticmethod
-    def _count(session: Session, catalog_plan: CatalogPlan, school: str | None) -> int:
+    def _count(session: Session, catalog_plan: CatalogPlan, school: str | None, union: bool) -> int:
         try:
+            if union:
+                return union_search.count_clusters(session, catalog_plan.query, school=school)
             return catalog_search.count(session, catalog_plan.query, school=school)
         except QueryError as error:
             raise _diagnostic(error) from error
@@ -154,12 +180,15 @@ class SRUService:
         session: Session,
         request: SearchRetrieveRequest,
         catalog_plan: CatalogPlan,
-        school: str | None,
+        database: Database,
         result_set: ResultSet,
     ) -> tuple[RetrievedRecord | SurrogateDiagnostic, ...]:
+        if database.union:
+            return self._cluster_page(session, request, catalog_plan, database, result_set)
+        school = database.school or catalog_plan.school
         before = request.start_record - 1
         try:
-            cursor, skip = self._start(session, catalog_plan, school, result_set, before)
+            cursor, skip = self._start(session, catalog_plan, database, result_set, before)
             page = catalog_search.search(
                 session,
                 catalog_plan.query,
@@ -184,11 +213,46 @@ class SRUService:
                 records.append(SurrogateDiagnostic(position, diag.RecordTemporarilyUnavailable()))
         return tuple(records)
 
+    def _cluster_page(
+        self,
+        session: Session,
+        request: SearchRetrieveRequest,
+        catalog_plan: CatalogPlan,
+        database: Database,
+        result_set: ResultSet,
+    ) -> tuple[RetrievedRecord | SurrogateDiagnostic, ...]:
+        """A page of the union database: display records of clusters, by cluster id."""
+        before = request.start_record - 1
+        try:
+            cursor, skip = self._start(session, catalog_plan, database, result_set, before)
+            page = union_search.search_clusters(
+                session,
+                catalog_plan.query,
+                limit=request.maximum_records,
+                sort=catalog_plan.sort,
+                offset=skip,
+                after=cursor,
+                school=catalog_plan.school,
+            )
+        except QueryError as error:
+            raise _diagnostic(error) from error
+        if page.next_cursor is not None:
+            position = before + len(page.cluster_ids)
+            self._result_sets.remember_cursor(result_set, position, page.next_cursor)
+        records: list[RetrievedRecord | SurrogateDiagnostic] = []
+        displayed = _display_records(session, page.cluster_ids)
+        for position, (cluster_id, record) in enumerate(displayed, start=request.start_record):
+            if record is None:
+                records.append(SurrogateDiagnostic(position, diag.RecordTemporarilyUnavailable()))
+            else:
+                records.append(RetrievedRecord(position, cluster_id, record))
+        return tuple(records)
+
     def _start(
         self,
         session: Session,
         catalog_plan: CatalogPlan,
-        school: str | None,
+        database: Database,
         result_set: ResultSet,
         before: int,
     ) -> tuple[catalog_query_model.Cursor | None, int]:
@@ -208,13 +272,7 @@ class SRUService:
         mark = before // CHECKPOINT_INTERVAL * CHECKPOINT_INTERVAL
         cursor = self._result_sets.cursor(result_set, mark)
         if cursor is None:
-            marks = catalog_search.checkpoints(
-                session,
-                catalog_plan.query,
-                every=CHECKPOINT_INTERVAL,
-                sort=catalog_plan.sort,
-                school=school,
-            )
+            marks = _checkpoints(session, catalog_plan, database)
             self._result_sets.remember_cursors(result_set, marks)
             cursor = marks.get(mark)
         return (cursor, before - mark) if cursor is not None else (None, before)
@@ -238,6 +296,44 @@ class SRUService:
         if request.response_position == 0 and terms:
             terms = terms[1:] if len(terms) > request.maximum_terms else terms
         return terms[: request.maximum_terms]
+
+
+def _checkpoints(
+    session: Session, catalog_plan: CatalogPlan, database: Database
+) -> dict[int, catalog_query_model.Cursor]:
+    school = database.school or catalog_plan.school
+    if database.union:
+        return union_search.cluster_checkpoints(
+            session,
+            catalog_plan.query,
+            every=CHECKPOINT_INTERVAL,
+            sort=catalog_plan.sort,
+            school=school,
+        )
+    return catalog_search.checkpoints(
+        session,
+        catalog_plan.query,
+        every=CHECKPOINT_INTERVAL,
+        sort=catalog_plan.sort,
+        school=school,
+    )
+
+
+def _display_records(session: Session, cluster_ids: list[str]) -> list[tuple[str, Record | None]]:
+    """Each cluster's display record, or None when a member cannot be read (logged)."""
+    members = union_search.cluster_members(session, cluster_ids)
+    retired = union_search.retired_ids_of(session, cluster_ids)
+    found: list[tuple[str, Record | None]] = []
+    for cluster_id in cluster_ids:
+        try:
+            record: Record | None = union_search.display_record_of(
+                session, cluster_id, members[cluster_id], retired.get(cluster_id, ())
+            )
+        except StoredRecordError as error:
+            logger.error("SRU: cluster %s unreadable: %s", cluster_id, error.reason)
+            record = None
+        found.append((cluster_id, record))
+    return found
 
 
 def _school(database: Database, catalog_plan: CatalogPlan) -> tuple[str | None, bool]:

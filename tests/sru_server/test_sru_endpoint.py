@@ -126,7 +126,7 @@ def test_paging_is_stable_and_complete(client: FlaskClient) -> None:
         assert root.findtext(f"{SRW}resultSetId")
         start = root.findtext(f"{SRW}nextRecordPosition") or ""
     assert len(seen) == 10 and len(set(seen)) == 10
-    assert seen == sorted(seen, key=int)
+    assert seen == sorted(seen, key=lambda cluster_id: int(cluster_id.removeprefix("c")))
 
 
 def test_incremental_harvest_in_modification_order(client: FlaskClient) -> None:

@@ -1,0 +1,277 @@
+"""Searching the union catalog by cluster: one hit per edition, whichever schools hold it.
+
+The SRU union database (``/sru``) answers with clusters, not source records. A query
+is evaluated on source records exactly as ``catalog.search`` does (same term index,
+same folding, so a Kazakh Cyrillic query and its 2021 Latin form find the same
+records), and a cluster is a hit when any of its live members is. Records no dedup
+run has placed yet are their own clusters, named as dedup would name them
+(``"c" + record id``, ``clustering.cluster_id_for``), so their ids do not change when
+dedup first runs on them.
+
+Clusters are ordered by a sort value and then by their anchor (the number in the
+cluster id); paging is keyset on that pair (``catalog.query.Cursor`` with the anchor in
+``record_id``). A cluster's sort value is the smallest of its matching members' values
+(the latest for ``modified``), so one result set numbers its clusters stably.
+
+In this database ``rec.id`` names clusters (``c123``, or a retired id redirected to
+its successor); a bare record id finds the cluster holding that record.
+``rec.lastModificationDate`` finds clusters with a live member edited, or placed
+(joined, re-compared) by dedup, in the range: see ``_cluster_modified``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pymarc
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    cast,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import Session
+
+from kitapbridge.catalog.models import School, StoredRecord
+from kitapbridge.catalog.query import (
+    RECORD_INDEX,
+    Cursor,
+    EmptyTermError,
+    Query,
+    RangeClause,
+    RangeField,
+    Relation,
+    Sort,
+    SortKey,
+    TermClause,
+    UnsupportedMaskingError,
+)
+from kitapbridge.catalog.search import compile_query, range_condition
+from kitapbridge.dedup.display import build_display_record
+from kitapbridge.dedup.display_export import cluster_member
+from kitapbridge.dedup.models import ClusterRedirect, DedupMember
+
+_SORT_COLUMNS: dict[SortKey, Any] = {
+    SortKey.TITLE: StoredRecord.sort_title,
+    SortKey.CREATOR: StoredRecord.sort_creator,
+    SortKey.DATE: StoredRecord.sort_year,
+    SortKey.MODIFIED: StoredRecord.modified_at,
+}
+
+
+@dataclass(frozen=True)
+class ClusterPage:
+    """One page of matching cluster ids, with the cursor of the next page (None at the end)."""
+
+    cluster_ids: list[str]
+    next_cursor: Cursor | None
+
+
+def cluster_anchor() -> ColumnElement[int]:
+    """A stored record's cluster anchor: its cluster id's number, or its own id if unclustered."""
+    return func.coalesce(cast(func.substr(DedupMember.cluster_id, 2), BigInteger), StoredRecord.id)
+
+
+def count_clusters(session: Session, query: Query, *, school: str | None = None) -> int:
+    """How many clusters have a live member matching ``query`` (SRU ``numberOfRecords``).
+
+    With ``school``, only that school's members count as matching (``kz.school = …``).
+    """
+    matched = _matching_clusters(session, query, Sort(), school).subquery()
+    return session.scalar(select(func.count()).select_from(matched)) or 0
+
+
+def search_clusters(
+    session: Session,
+    query: Query,
+    *,
+    limit: int,
+    sort: Sort = Sort(),  # noqa: B008 (frozen, shared safely)
+    offset: int = 0,
+    after: Cursor | None = None,
+    school: str | None = None,
+) -> ClusterPage:
+    """One page of matching clusters, sorted by ``sort`` then anchor (see ``catalog.search``)."""
+    # A cluster's anchor is its smallest member id (dedup's union-find keeps the smallest
+    # root; members are only removed between runs), so clusters after anchor X have only
+    # members after X: walking forward in id order reads fewer records the deeper it goes.
+    forward = after is not None and sort.key is SortKey.ID and not sort.descending
+    members_after = after.record_id if after is not None and forward else None
+    matched = _matching_clusters(session, query, sort, school, members_after).subquery()
+    order = [matched.c.sort_value, matched.c.anchor]
+    statement = (
+        select(matched.c.anchor, matched.c.sort_value)
+        .order_by(*(c.desc() for c in order) if sort.descending else order)
+        .limit(limit + 1)
+    )
+    if after is not None:
+        value: Any = cursor_value(sort, after)
+        key = tuple_(matched.c.sort_value, matched.c.anchor)
+        bound = tuple_(value, after.record_id)
+        statement = statement.where(key < bound if sort.descending else key > bound)
+    if offset:
+        statement = statement.offset(offset)
+    rows = session.execute(statement).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = _cursor(rows[-1].sort_value, rows[-1].anchor) if more and rows else None
+    return ClusterPage([f"c{row.anchor}" for row in rows], cursor)
+
+
+def cluster_checkpoints(
+    session: Session,
+    query: Query,
+    *,
+    every: int,
+    sort: Sort = Sort(),  # noqa: B008 (frozen, shared safely)
+    school: str | None = None,
+) -> dict[int, Cursor]:
+    """Cursors after positions ``every``, ``2 × every``, … (``catalog.search.checkpoints``)."""
+    matched = _matching_clusters(session, query, sort, school).subquery()
+    order = [matched.c.sort_value, matched.c.anchor]
+    numbered = select(
+        matched.c.anchor,
+        matched.c.sort_value,
+        func.row_number()
+        .over(order_by=[c.desc() for c in order] if sort.descending else order)
+        .label("position"),
+    ).subquery()
+    statement = select(numbered.c.anchor, numbered.c.sort_value, numbered.c.position).where(
+        numbered.c.position % every == 0
+    )
+    return {row.position: _cursor(row.sort_value, row.anchor) for row in session.execute(statement)}
+
+
+def cluster_members(session: Session, cluster_ids: Sequence[str]) -> dict[str, list[StoredRecord]]:
+    """The live member records of each cluster named (in record id order)."""
+    anchors = [int(c[1:]) for c in cluster_ids]
+    statement = (
+        select(StoredRecord, DedupMember.cluster_id)
+        .outerjoin(DedupMember, DedupMember.record_id == StoredRecord.id)
+        .where(
+            StoredRecord.deleted.is_(False),
+            or_(
+                DedupMember.cluster_id.in_(list(cluster_ids)),
+                and_(DedupMember.record_id.is_(None), StoredRecord.id.in_(anchors)),
+            ),
+        )
+        .order_by(StoredRecord.id)
+    )
+    members: dict[str, list[StoredRecord]] = {c: [] for c in cluster_ids}
+    for stored, cluster_id in session.execute(statement):
+        members[cluster_id or f"c{stored.id}"].append(stored)
+    return members
+
+
+def retired_ids_of(session: Session, cluster_ids: Sequence[str]) -> dict[str, list[str]]:
+    """Cluster id → the retired ids redirected to it (019 of the display record)."""
+    statement = (
+        select(ClusterRedirect.old_id, ClusterRedirect.new_id)
+        .where(ClusterRedirect.new_id.in_(list(cluster_ids)))
+        .order_by(ClusterRedirect.old_id)
+    )
+    retired: dict[str, list[str]] = {}
+    for old_id, new_id in session.execute(statement):
+        retired.setdefault(new_id, []).append(old_id)
+    return retired
+
+
+def display_record_of(
+    session: Session, cluster_id: str, members: Sequence[StoredRecord], retired: Sequence[str]
+) -> pymarc.Record:
+    """The cluster's display record (raises ``StoredRecordError`` for an unreadable member)."""
+    return build_display_record(
+        cluster_id, [cluster_member(session, stored) for stored in members], retired
+    )
+
+
+def cursor_value(sort: Sort, cursor: Cursor) -> Any:
+    """The cursor's sort value as the column compares it (times travel as ISO text)."""
+    if sort.key is SortKey.MODIFIED and isinstance(cursor.value, str):
+        return datetime.fromisoformat(cursor.value)
+    return cursor.value
+
+
+def _matching_clusters(
+    session: Session,
+    query: Query,
+    sort: Sort,
+    school: str | None,
+    members_after: int | None = None,
+) -> Select[Any]:
+    """``(anchor, sort_value)`` of every cluster with a live member matching ``query``."""
+    anchor = cluster_anchor()
+    if sort.key is SortKey.ID:
+        sort_value: Any = anchor
+    elif sort.key is SortKey.MODIFIED:
+        sort_value = func.max(_SORT_COLUMNS[sort.key])
+    else:
+        sort_value = func.min(_SORT_COLUMNS[sort.key])
+    condition = compile_query(query, session, leaf=_union_clause)
+    if school is not None:
+        school_id = select(School.id).where(School.isil == school).scalar_subquery()
+        condition = and_(condition, StoredRecord.school_id == school_id)
+    if members_after is not None:
+        condition = and_(condition, StoredRecord.id > members_after)
+    return (
+        select(anchor.label("anchor"), sort_value.label("sort_value"))
+        .select_from(StoredRecord)
+        .outerjoin(DedupMember, DedupMember.record_id == StoredRecord.id)
+        .where(condition, StoredRecord.deleted.is_(False))
+        .group_by(anchor)
+    )
+
+
+def _union_clause(clause: TermClause | RangeClause) -> ColumnElement[bool] | None:
+    if isinstance(clause, TermClause) and clause.index == RECORD_INDEX:
+        return _cluster_id_clause(clause)
+    if isinstance(clause, RangeClause) and clause.field is RangeField.MODIFIED:
+        return _cluster_modified(clause)
+    return None
+
+
+def _cluster_id_clause(clause: TermClause) -> ColumnElement[bool]:
+    """Members of the clusters named (``c123``, retired ids followed), or records by id."""
+    tokens = clause.text.split()
+    if not tokens:
+        raise EmptyTermError(clause.text)
+    if any(token.endswith("*") for token in tokens):
+        raise UnsupportedMaskingError(clause.text)
+    if clause.relation is not Relation.ANY and len(set(tokens)) > 1:
+        return false()  # one cluster cannot have two ids
+    named = {t.lower() for t in tokens if t[:1] in "cC" and t[1:].isdigit()}
+    record_ids = sorted({int(t) for t in tokens if t.isdigit()})
+    if not named and not record_ids:
+        return false()
+    successors = select(ClusterRedirect.new_id).where(ClusterRedirect.old_id.in_(sorted(named)))
+    clustered = select(DedupMember.record_id).where(
+        or_(DedupMember.cluster_id.in_(sorted(named)), DedupMember.cluster_id.in_(successors))
+    )
+    unclustered = and_(
+        StoredRecord.id.in_(sorted(int(c[1:]) for c in named)),
+        StoredRecord.id.not_in(select(DedupMember.record_id)),
+    )
+    return or_(StoredRecord.id.in_(clustered), unclustered, StoredRecord.id.in_(record_ids))
+
+
+def _cluster_modified(clause: RangeClause) -> ColumnElement[bool]:
+    """Members edited in the range, or placed by dedup in it (joined or re-compared).
+
+    A member leaving a cluster re-stamps only the leaving record (now in another
+    cluster), so the cluster it left is not reported for that change.
+    """
+    placed = select(DedupMember.record_id).where(range_condition(DedupMember.decided_at, clause))
+    return or_(range_condition(StoredRecord.modified_at, clause), StoredRecord.id.in_(placed))
+
+
+def _cursor(value: Any, anchor: int) -> Cursor:
+    return Cursor(value.isoformat() if isinstance(value, datetime) else value, anchor)
