@@ -15,6 +15,14 @@ transaction holds the records, their holdings, term-index rows, quarantine rows
 again with the same run id and the same input skips ``records_done`` records and
 continues, ending in the same state and the same counts as an uninterrupted run.
 
+On PostgreSQL the batch transactions commit without waiting for their WAL to
+reach the disk (``synchronous_commit = off``, for those transactions only). A
+crash of the *database server* may then forget the last few batches, but only
+whole transactions, each with its own ``records_done``: the run stands at an
+earlier batch boundary and a resume redoes those batches. The final transaction
+(deletion sweep, ``completed``) waits for the disk as usual, because what follows
+it (the job's result, deleting a spooled upload) must not outlive it.
+
 Incremental: a record whose content hash is unchanged is only marked seen; a
 changed one is updated and its previous version kept in ``record_versions``; a
 record missing from a *full* export is marked deleted (never erased) by the
@@ -125,6 +133,7 @@ def ingest(
     try:
         for number, ready in enumerate(prepared_ahead(batches, sessions, scope, folder)):
             with sessions.begin() as session:
+                bulk.commit_without_waiting_for_disk(session)
                 run = _resumable_run(session, run_id, at_position=ready.first_position)
                 write_batch(session, run, ready, folder)
             if number == 0:
