@@ -79,7 +79,11 @@ def run() -> list[Section]:
             "Includes ISO 2709 serialisation, SHA-256 hashing, term extraction and folding, "
             "upserts, holdings, term index and one commit per batch; excludes conversion.",
             "PostgreSQL: records and holdings are staged with COPY and moved with one "
-            "INSERT … SELECT … ON CONFLICT per batch; term-index rows are written with COPY.",
+            "INSERT … SELECT … ON CONFLICT per batch; term-index rows are written with COPY; "
+            "batch commits do not wait for the WAL flush (synchronous_commit off, final "
+            "commit synchronous).",
+            "A background thread reads, serialises, hashes and indexes the next batch while "
+            "the current one is written (catalog.lookahead).",
             "Store size: SQLite file + WAL after a checkpoint; PostgreSQL: sum of "
             "pg_total_relation_size over the store's tables (heap, indexes, TOAST).",
         ],

@@ -6,6 +6,7 @@ installed here and nowhere else.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import logging
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Literal, TextIO
+from typing import TYPE_CHECKING, BinaryIO, Literal, TextIO
 
 import click
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from kitapbridge import __version__
 from kitapbridge.config import Settings
 from kitapbridge.connectors.base import SourceSystem
+
+if TYPE_CHECKING:
+    from kitapbridge.queue.runner import JobOutcome
 
 pass_settings = click.make_pass_decorator(Settings)
 
@@ -281,6 +285,12 @@ def dedup(settings: Settings, full: bool) -> None:
     metavar="RUN",
     help="Continue run RUN after its last committed batch (SYSTEM and SOURCE come from the run).",
 )
+@click.option(
+    "--dedup/--no-dedup",
+    default=False,
+    help="Queue an incremental dedup once the import has completed (default: no; "
+    "an operator loading many schools runs `kitapbridge dedup` once at the end).",
+)
 @pass_settings
 def import_command(
     settings: Settings,
@@ -290,6 +300,7 @@ def import_command(
     name: str | None,
     wait: bool,
     resume_run: int | None,
+    dedup: bool,
 ) -> None:
     """Import a school's catalog: SYSTEM is marc-sql, kabis, kitaphana or marc; SOURCE a file,
     folder or database URL.
@@ -303,6 +314,7 @@ def import_command(
         ResumeError,
         make_runner,
         resume_import,
+        submit_dedup_after,
         submit_import,
     )
     from kitapbridge.queue.runner import RQRunner
@@ -312,6 +324,9 @@ def import_command(
         try:
             if resume_run is not None:
                 submission = resume_import(settings, sessions, runner, resume_run, source=source)
+                if dedup:
+                    follow_up = submit_dedup_after(settings, runner, resume_run)
+                    submission = dataclasses.replace(submission, dedup=follow_up)
             elif system is None or source is None or isil is None:
                 raise click.UsageError("SYSTEM, SOURCE and --school are required (or --resume RUN)")
             else:
@@ -324,10 +339,13 @@ def import_command(
                     source=source,
                     started_by=f"cli:{getpass.getuser()}",
                     name=name,
+                    dedup=dedup,
                 )
             if isinstance(runner, RQRunner):
                 job_id = submission.job.job_id
                 click.echo(f"run {submission.run_id}: queued as job {job_id}", err=True)
+                if submission.dedup is not None:
+                    click.echo(f"dedup queued as job {submission.dedup.job_id}", err=True)
                 if not wait:
                     return
                 wait_for_job(runner, job_id, bar)
@@ -336,7 +354,19 @@ def import_command(
         finally:
             bar.close()
         exit_code = _print_run_report(sessions, submission.run_id)
+        if submission.dedup is not None and submission.dedup.ended:
+            click.echo(f"dedup: {_dedup_line(submission.dedup)}", err=True)
     raise SystemExit(exit_code)
+
+
+def _dedup_line(outcome: JobOutcome) -> str:
+    from kitapbridge.queue.runner import JobState
+
+    if outcome.state is JobState.FINISHED:
+        result = outcome.result
+        return f"{result['records']} records in {result['clusters']} clusters"
+    lines = (outcome.error or "failed").strip().splitlines()
+    return lines[-1] if lines else "failed"
 
 
 @contextmanager

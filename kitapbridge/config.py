@@ -33,6 +33,9 @@ DEFAULT_SPOOL_DIR = "spool"
 DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 """The largest upload the HTTP API accepts (1 GiB: a big school's ISO 2709 export is ~50 MB)."""
 
+DEFAULT_DEDUP_AFTER_IMPORT = True
+"""Imports through the HTTP API queue an incremental dedup once they complete."""
+
 ENV_PREFIX = "KITAPBRIDGE_"
 
 
@@ -49,6 +52,8 @@ class Settings:
     """Staff bearer token → staff member's name, for endpoints that write."""
     spool_dir: str = DEFAULT_SPOOL_DIR
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    dedup_after_import: bool = DEFAULT_DEDUP_AFTER_IMPORT
+    """API imports are followed by an incremental dedup (the CLI asks with ``--dedup``)."""
 
     @classmethod
     def load(
@@ -81,6 +86,8 @@ def _parse_env_value(name: str, raw: str) -> object:
         return {token.strip(): who.strip() for token, who in pairs}
     if name == "max_upload_bytes":
         return int(raw)
+    if name == "dedup_after_import":
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
     if name == "redis_url":
         return raw or None
     return raw

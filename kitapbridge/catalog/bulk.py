@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
@@ -132,8 +133,31 @@ def refresh_statistics(session: Session) -> None:
     gets to it; meanwhile the planner takes the tables for nearly empty and picks
     scans that grow quadratically. One ANALYZE once the first batch is in fixes it.
     """
-    if is_postgresql(session):
+    if not is_postgresql(session):
+        return
+    # Only while the planner still believes the store (nearly) empty: re-analysing a
+    # store of millions of records after every run's first batch costs seconds for nothing.
+    believed = session.scalar(
+        text("SELECT reltuples FROM pg_class WHERE oid = CAST('source_records' AS regclass)")
+    )
+    if believed is None or believed < _ANALYZE_BELOW_ROWS:
         session.execute(text("ANALYZE source_records, holdings, index_terms, index_phrases"))
+
+
+_ANALYZE_BELOW_ROWS = 10_000
+"""Planner row estimate of ``source_records`` (-1: never analysed) under which we analyse."""
+
+
+def commit_without_waiting_for_disk(session: Session) -> None:
+    """Let this transaction's commit return before its WAL is flushed (PostgreSQL only).
+
+    ``SET LOCAL synchronous_commit = off`` lasts until the end of the transaction.
+    The database stays consistent after a server crash; only the most recent such
+    commits may be lost, entirely. Use it only for work that is redone when lost
+    (``ingest`` batches, which carry their own resume position).
+    """
+    if is_postgresql(session):
+        session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
 def delete_index_entries(session: Session, record_ids: Sequence[int]) -> None:
@@ -164,7 +188,7 @@ def insert_index_entries(
         # Rows go in index order, so the B-tree pages each batch touches are visited
         # once, in order, instead of at random (halves the index maintenance).
         terms = sorted(terms)
-        phrases = sorted(phrases, key=lambda row: (row[1], row[2]))
+        phrases = sorted(phrases, key=itemgetter(1, 2))
         if _needs_escaping(t for t, _i, _r in terms):
             term_rows = (f"{_copy_text(t)}\t{i}\t{r}\n" for t, i, r in terms)
         else:

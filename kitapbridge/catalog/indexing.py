@@ -95,61 +95,69 @@ def index_record(record: pymarc.Record, folder: WordFolder | None = None) -> Rec
     """The term-index entries and sort keys of one MARC21 record."""
     folder = folder or WordFolder()
     entry = RecordIndex()
+    terms = entry.terms
+    fixed: str | None = None  # the first 008, as ``record.get("008")`` would give it
     for marc_field in record.fields:  # one pass: this runs for every record imported
-        target = _WORD_TAGS.get(marc_field.tag)
+        tag = marc_field.tag
+        target = _WORD_TAGS.get(tag)
         if target is None:
+            if tag in _CODE_TAGS:
+                _index_code_field(marc_field, terms)
+            elif tag == "008" and fixed is None:
+                fixed = marc_field.data or ""
             continue
-        if marc_field.tag == "264" and marc_field.indicator2 not in {"1", " "}:
+        if tag == "264" and marc_field.indicator2 not in {"1", " "}:
             continue  # 264 ind2 1 = publication; 0/2/3/4 are not the publisher
         search_index, codes = target
         words = folder.words(_field_text(marc_field, codes))
         if not words:
             continue
-        entry.terms.update((search_index, word) for word in words)
+        terms.update([(search_index, word) for word in words])
         entry.phrases.add((search_index, _phrase(words)))
-        if marc_field.tag == "245" and not entry.sort_title:
+        if tag == "245" and not entry.sort_title:
             entry.sort_title = " ".join(words)[:MAX_KEY_LENGTH]
-        elif marc_field.tag in _SORT_CREATOR_TAGS and not entry.sort_creator:
+        elif tag in _SORT_CREATOR_TAGS and not entry.sort_creator:
             entry.sort_creator = " ".join(words)[:MAX_KEY_LENGTH]
-    _index_codes(record, entry)
+    language = (fixed or "")[35:38].strip().casefold()
+    if len(language) == 3 and language.isalpha():
+        terms.add((SearchIndex.LANGUAGE, language))
+    terms.difference_update(_EMPTY_CODES)
     entry.sort_year = publication_year(record)
     if entry.sort_year:
-        entry.terms.add((SearchIndex.DATE, str(entry.sort_year)))
+        terms.add((SearchIndex.DATE, str(entry.sort_year)))
     return entry
 
 
-def _index_codes(record: pymarc.Record, entry: RecordIndex) -> None:
-    terms = entry.terms
-    for marc_field in record.fields:
-        tag = marc_field.tag
-        if tag not in _CODE_TAGS:
-            continue
-        if tag == "001":
-            if marc_field.data and marc_field.data.strip():
-                terms.add((SearchIndex.CONTROL_NUMBER, notation_key(marc_field.data)))
-        elif tag == "020":
-            for value in _values(marc_field, "az"):
-                terms.update((SearchIndex.ISBN, form) for form in isbn_forms(value))
-        elif tag == "022":
-            terms.update(
-                (SearchIndex.ISSN, issn_form(value)) for value in _values(marc_field, "ayz")
-            )
-        elif tag == "035":
-            terms.update(
-                (SearchIndex.CONTROL_NUMBER, notation_key(v)) for v in _values(marc_field, "a")
-            )
-        elif tag == "041":
-            terms.update((SearchIndex.LANGUAGE, code) for code in _packed_languages(marc_field))
-        elif tag == "080":
-            terms.update((SearchIndex.UDC, notation_key(v)) for v in _values(marc_field, "a"))
-        elif _is_bbk(marc_field):
-            terms.update((SearchIndex.BBK, notation_key(v)) for v in _values(marc_field, "a"))
-    language = _fixed_data(record)[35:38].strip().casefold()
-    if len(language) == 3 and language.isalpha():
-        terms.add((SearchIndex.LANGUAGE, language))
-    for empty in ((SearchIndex.UDC, ""), (SearchIndex.BBK, ""), (SearchIndex.ISSN, "")):
-        terms.discard(empty)
-    terms.discard((SearchIndex.CONTROL_NUMBER, ""))
+_EMPTY_CODES = frozenset(
+    {
+        (SearchIndex.UDC, ""),
+        (SearchIndex.BBK, ""),
+        (SearchIndex.ISSN, ""),
+        (SearchIndex.CONTROL_NUMBER, ""),
+    }
+)
+
+
+def _index_code_field(marc_field: pymarc.Field, terms: set[tuple[int, str]]) -> None:
+    tag = marc_field.tag
+    if tag == "001":
+        if marc_field.data and marc_field.data.strip():
+            terms.add((SearchIndex.CONTROL_NUMBER, notation_key(marc_field.data)))
+    elif tag == "020":
+        for value in _values(marc_field, "az"):
+            terms.update((SearchIndex.ISBN, form) for form in isbn_forms(value))
+    elif tag == "022":
+        terms.update((SearchIndex.ISSN, issn_form(value)) for value in _values(marc_field, "ayz"))
+    elif tag == "035":
+        terms.update(
+            (SearchIndex.CONTROL_NUMBER, notation_key(v)) for v in _values(marc_field, "a")
+        )
+    elif tag == "041":
+        terms.update((SearchIndex.LANGUAGE, code) for code in _packed_languages(marc_field))
+    elif tag == "080":
+        terms.update((SearchIndex.UDC, notation_key(v)) for v in _values(marc_field, "a"))
+    elif _is_bbk(marc_field):
+        terms.update((SearchIndex.BBK, notation_key(v)) for v in _values(marc_field, "a"))
 
 
 def _values(marc_field: pymarc.Field, codes: str) -> list[str]:

@@ -15,6 +15,14 @@ transaction holds the records, their holdings, term-index rows, quarantine rows
 again with the same run id and the same input skips ``records_done`` records and
 continues, ending in the same state and the same counts as an uninterrupted run.
 
+On PostgreSQL the batch transactions commit without waiting for their WAL to
+reach the disk (``synchronous_commit = off``, for those transactions only). A
+crash of the *database server* may then forget the last few batches, but only
+whole transactions, each with its own ``records_done``: the run stands at an
+earlier batch boundary and a resume redoes those batches. The final transaction
+(deletion sweep, ``completed``) waits for the disk as usual, because what follows
+it (the job's result, deleting a spooled upload) must not outlive it.
+
 Incremental: a record whose content hash is unchanged is only marked seen; a
 changed one is updated and its previous version kept in ``record_versions``; a
 record missing from a *full* export is marked deleted (never erased) by the
@@ -28,7 +36,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -40,6 +48,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kitapbridge.catalog import bulk
 from kitapbridge.catalog.holdings import replace_holdings
 from kitapbridge.catalog.indexing import WordFolder
+from kitapbridge.catalog.lookahead import PreparedBatch, StoreScope, prepared_ahead
 from kitapbridge.catalog.models import (
     ImportRun,
     QuarantinedRecord,
@@ -48,12 +57,7 @@ from kitapbridge.catalog.models import (
     School,
     StoredRecord,
 )
-from kitapbridge.catalog.prepare import (
-    MAX_LOCAL_ID_LENGTH,
-    PreparedRecord,
-    Rejection,
-    prepare_record,
-)
+from kitapbridge.catalog.prepare import MAX_LOCAL_ID_LENGTH, PreparedRecord, Rejection, duplicate
 from kitapbridge.connectors.base import SourceRecord, SourceSystem
 from kitapbridge.errors import KitapbridgeError
 from kitapbridge.marc.conversion import Conversion
@@ -121,14 +125,17 @@ def ingest(
             return run
         run.status = RunStatus.RUNNING
         done = run.records_done
+        scope = StoreScope(run.school_id, run.system)
     if done:
         logger.info("run %s: resuming after %d records", run_id, done)
     folder = WordFolder()
+    batches = _batches(records, skip=done, size=batch_size)
     try:
-        for number, batch in enumerate(_batches(records, skip=done, size=batch_size)):
+        for number, ready in enumerate(prepared_ahead(batches, sessions, scope, folder)):
             with sessions.begin() as session:
-                run = _resumable_run(session, run_id, at_position=batch[0][0])
-                apply_batch(session, run, batch, folder)
+                bulk.commit_without_waiting_for_disk(session)
+                run = _resumable_run(session, run_id, at_position=ready.first_position)
+                write_batch(session, run, ready, folder)
             if number == 0:
                 with sessions.begin() as session:
                     bulk.refresh_statistics(session)
@@ -144,20 +151,15 @@ def ingest(
     return run
 
 
-def apply_batch(
-    session: Session,
-    run: ImportRun,
-    batch: Sequence[tuple[int, SourceRecord, Conversion]],
-    folder: WordFolder,
-) -> None:
-    """Write one batch of ``(position, source, conversion)`` under ``run`` (no commit)."""
+def write_batch(session: Session, run: ImportRun, ready: PreparedBatch, folder: WordFolder) -> None:
+    """Write one prepared batch under ``run`` (no commit)."""
     now = datetime.now(UTC)
-    prepared, rejected = _prepare_batch(batch)
+    prepared, rejected = ready.prepared, list(ready.rejected)
     existing = _existing(session, run, [p.local_id for p in prepared] + _rejected_ids(rejected))
     plan = _classify(run, prepared, existing, rejected)
     written = plan.written
     for record in written:
-        record.index(folder)
+        record.index(folder)  # a no-op for the records the lookahead already indexed
     _keep_versions(session, run, plan.changed_ids, now)
     record_ids = _upsert_records(session, run, written, now)
     _mark_seen(session, run, plan.unchanged_ids + _seen_rejected(existing, rejected), now)
@@ -166,7 +168,7 @@ def apply_batch(
     warnings = replace_holdings(session, run.school_id, written, record_ids, plan.replaced_ids)
     _quarantine(session, run, rejected)
     plan.counts["quarantined"] += len(rejected)
-    _count(run, plan.counts, len(batch), warnings)
+    _count(run, plan.counts, ready.size, warnings)
 
 
 @dataclass
@@ -198,7 +200,7 @@ def _classify(
             plan.counts["added"] += 1
             plan.written.append(record)
         elif old.last_seen_run_id == run.id:
-            rejected.append(_duplicate(record))
+            rejected.append(duplicate(record))
         elif old.deleted or old.content_hash != record.content_hash:
             plan.counts["restored" if old.deleted else "updated"] += 1
             plan.written.append(record)
@@ -253,30 +255,6 @@ def _batches(
     )
     while batch := list(islice(numbered, size)):
         yield batch
-
-
-def _prepare_batch(
-    batch: Sequence[tuple[int, SourceRecord, Conversion]],
-) -> tuple[list[PreparedRecord], list[Rejection]]:
-    prepared: list[PreparedRecord] = []
-    rejected: list[Rejection] = []
-    first_position: dict[str, int] = {}
-    for position, source, conversion in batch:
-        outcome = prepare_record(position, source, conversion)
-        if isinstance(outcome, Rejection):
-            rejected.append(outcome)
-        elif outcome.local_id in first_position:
-            rejected.append(_duplicate(outcome, first_position[outcome.local_id]))
-        else:
-            first_position[outcome.local_id] = position
-            prepared.append(outcome)
-    return prepared, rejected
-
-
-def _duplicate(record: PreparedRecord, first: int | None = None) -> Rejection:
-    where = f" (first at record {first})" if first is not None else ""
-    reason = f"duplicate local id {record.local_id!r} in this import{where}"
-    return Rejection(record.position, record.source, record.conversion, reason)
 
 
 def _rejected_ids(rejected: list[Rejection]) -> list[str]:

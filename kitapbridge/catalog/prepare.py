@@ -45,10 +45,13 @@ class PreparedRecord:
     marc: bytes
     content_hash: str
     entries: RecordIndex = field(default_factory=RecordIndex)
+    indexed: bool = False
 
     def index(self, folder: WordFolder) -> None:
-        """Compute the record's term-index entries and sort keys."""
-        self.entries = index_record(self.record, folder)
+        """Compute the record's term-index entries and sort keys (once)."""
+        if not self.indexed:
+            self.entries = index_record(self.record, folder)
+            self.indexed = True
 
 
 @dataclass
@@ -93,6 +96,13 @@ def prepare_record(
         marc=marc,
         content_hash=content_hash,
     )
+
+
+def duplicate(record: PreparedRecord, first: int | None = None) -> Rejection:
+    """The rejection of a record whose local id the same import already delivered."""
+    where = f" (first at record {first})" if first is not None else ""
+    reason = f"duplicate local id {record.local_id!r} in this import{where}"
+    return Rejection(record.position, record.source, record.conversion, reason)
 
 
 def holdings_fingerprint(holdings: list[Holding]) -> str:

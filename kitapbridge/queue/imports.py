@@ -24,10 +24,11 @@ from kitapbridge.catalog.schools import ensure_school
 from kitapbridge.config import Settings
 from kitapbridge.connectors import SourceSystem
 from kitapbridge.errors import KitapbridgeError
-from kitapbridge.queue.jobs import import_catalog
+from kitapbridge.queue.jobs import dedup_catalog, import_catalog
 from kitapbridge.queue.progress import ProgressReporter, ignore_progress
 from kitapbridge.queue.recovery import Executor, executor_is_dead, requeue_abandoned_job
 from kitapbridge.queue.runner import InlineRunner, JobOutcome, RQRunner, Runner
+from kitapbridge.queue.uploads import SPOOLED_UPLOAD, is_spooled_upload
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class ImportSubmission:
 
     run_id: int
     job: JobOutcome
+    dedup: JobOutcome | None = None
+    """The incremental dedup job queued to follow a completed import, when asked for."""
 
 
 def make_runner(settings: Settings, progress: ProgressReporter = ignore_progress) -> Runner:
@@ -81,11 +84,13 @@ def submit_import(
     source: str,
     started_by: str,
     name: str | None = None,
+    dedup: bool = False,
 ) -> ImportSubmission:
     """Register the school if new, open a run and submit its import job.
 
     With the inline runner this returns when the run has ended; with RQ as
-    soon as the job is queued.
+    soon as the job is queued. With ``dedup``, an incremental dedup job follows
+    the import once it has completed (``submit_dedup_after``).
     """
     with sessions.begin() as session:
         school = ensure_school(session, isil, name=name, source_system=str(system))
@@ -94,7 +99,31 @@ def submit_import(
         )
         run_id = run.id
     logger.info("run %s: %s import of %s for %s", run_id, system, display_source(source), isil)
-    return ImportSubmission(run_id, _submit_job(settings, runner, run_id, system, source, isil))
+    job = _submit_job(settings, runner, run_id, system, source, isil)
+    follow_up = submit_dedup_after(settings, runner, run_id) if dedup else None
+    return ImportSubmission(run_id, job, follow_up)
+
+
+def dedup_job_id(run_id: int) -> str:
+    """The rq job id of the dedup job that follows run ``run_id``."""
+    return f"dedup-after-run-{run_id}"
+
+
+def submit_dedup_after(settings: Settings, runner: Runner, run_id: int) -> JobOutcome:
+    """Queue an incremental dedup to run once run ``run_id``'s import job has finished.
+
+    The new and changed records of the school are clustered with the whole
+    catalog (``kitapbridge dedup`` without ``--full``). It depends on the import
+    job: under RQ it waits for it and never runs if the import fails for good;
+    inline the import has already ended, and the dedup runs only if it finished.
+    """
+    return runner.submit(
+        dedup_catalog,
+        {"database_url": settings.database_url, "full": False},
+        job_id=dedup_job_id(run_id),
+        description=f"incremental dedup after import run {run_id}",
+        depends_on=import_job_id(run_id),
+    )
 
 
 def resume_import(
@@ -144,6 +173,7 @@ def _submit_job(
         "system": str(system),
         "source": source,
         "batch_size": settings.import_batch_size,
+        SPOOLED_UPLOAD: is_spooled_upload(settings, source),
     }
     description = f"{system} import of {display_source(source)} for {isil} (run {run_id})"
     return runner.submit(
@@ -178,9 +208,11 @@ def _resume_rq_job(runner: RQRunner, run_id: int) -> JobOutcome | None:
 __all__ = [
     "ImportSubmission",
     "ResumeError",
+    "dedup_job_id",
     "display_source",
     "import_job_id",
     "make_runner",
     "resume_import",
+    "submit_dedup_after",
     "submit_import",
 ]

@@ -25,15 +25,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog.export import ExportFormat, stored_records, write_records
 from kitapbridge.catalog.ingest import IncomingRecord, ingest
-from kitapbridge.catalog.models import ImportRun
+from kitapbridge.catalog.models import ImportRun, RunStatus
 from kitapbridge.catalog.reindex import ReindexProgress, reindex
 from kitapbridge.catalog.store import make_engine
 from kitapbridge.config import DEFAULT_IMPORT_BATCH_SIZE
 from kitapbridge.connectors import SourceSystem, open_connector
 from kitapbridge.dedup.service import run_dedup
 from kitapbridge.marc import convert_record
+from kitapbridge.queue.estimates import estimate_records
 from kitapbridge.queue.progress import Progress, ProgressReporter, reporter_for_current_job
 from kitapbridge.queue.runs import claim_run, run_summary
+from kitapbridge.queue.uploads import SPOOLED_UPLOAD, discard_spooled_upload
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ def import_catalog(
     system: str,
     source: str,
     batch_size: int = DEFAULT_IMPORT_BATCH_SIZE,
+    spooled_upload: bool = False,
     progress: ProgressReporter | None = None,
 ) -> dict[str, Any]:
     """Import a school's export or database (``source``) under the existing run ``run_id``.
@@ -55,7 +58,10 @@ def import_catalog(
     Resumable: the run's committed ``records_done`` are skipped, so a retried
     or resumed job continues after the last committed batch and ends with the
     same records and counts as an uninterrupted run. Returns the run summary
-    (``runs.run_summary``), which is also the rq job's result.
+    (``runs.run_summary``), which is also the rq job's result. The run's total is
+    estimated from the source when it can tell (``estimates``). A
+    ``spooled_upload`` source is deleted once the run has completed; a failure
+    deletes it when no retry will follow (``runs.record_run_failure``).
     """
     report = reporter_for_current_job(progress)
     engine = make_engine(database_url)
@@ -63,6 +69,8 @@ def import_catalog(
         sessions = sessionmaker(engine, expire_on_commit=False)
         with sessions.begin() as session:
             run = claim_run(session, run_id)
+            if run.records_total is None and run.status != RunStatus.COMPLETED:
+                run.records_total = estimate_records(SourceSystem(system), source)
             report(Progress(run.records_done, run.records_total))
         logger.info("run %s: importing %s source %s", run_id, system, source)
 
@@ -71,9 +79,10 @@ def import_catalog(
 
         records = _converted(SourceSystem(system), source)
         run = ingest(sessions, run_id, records, batch_size=batch_size, on_batch=on_batch)
-        return run_summary(run)
     finally:
         engine.dispose()
+    discard_spooled_upload({"run_id": run_id, "source": source, SPOOLED_UPLOAD: spooled_upload})
+    return run_summary(run)
 
 
 def export_catalog(

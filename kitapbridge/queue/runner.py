@@ -81,8 +81,16 @@ class Runner(Protocol):
     """Submits jobs and tells their state; ``job_id`` is chosen by the caller (idempotent)."""
 
     def submit(
-        self, function: JobFunction, kwargs: Mapping[str, Any], *, job_id: str, description: str
-    ) -> JobOutcome: ...
+        self,
+        function: JobFunction,
+        kwargs: Mapping[str, Any],
+        *,
+        job_id: str,
+        description: str,
+        depends_on: str | None = None,
+    ) -> JobOutcome:
+        """Submit a job; with ``depends_on``, it runs only after that job has finished."""
+        ...
 
     def outcome(self, job_id: str) -> JobOutcome | None: ...
 
@@ -103,8 +111,20 @@ class InlineRunner:
     outcomes: dict[str, JobOutcome] = field(default_factory=dict)
 
     def submit(
-        self, function: JobFunction, kwargs: Mapping[str, Any], *, job_id: str, description: str
+        self,
+        function: JobFunction,
+        kwargs: Mapping[str, Any],
+        *,
+        job_id: str,
+        description: str,
+        depends_on: str | None = None,
     ) -> JobOutcome:
+        if depends_on is not None:
+            dependency = self.outcomes.get(depends_on)
+            if dependency is None or dependency.state is not JobState.FINISHED:
+                # A dependency ran (inline, already) and did not finish: rq would never run it.
+                error = f"not run: job {depends_on} did not finish"
+                return self._remember(JobOutcome(job_id, JobState.FAILED, error=error))
         logger.info("job %s: running inline: %s", job_id, description)
         try:
             result = function(**kwargs, progress=self.progress)
@@ -115,7 +135,10 @@ class InlineRunner:
             outcome = JobOutcome(job_id, JobState.FAILED, error=text)
         else:
             outcome = JobOutcome(job_id, JobState.FINISHED, result=result)
-        self.outcomes[job_id] = outcome
+        return self._remember(outcome)
+
+    def _remember(self, outcome: JobOutcome) -> JobOutcome:
+        self.outcomes[outcome.job_id] = outcome
         while len(self.outcomes) > INLINE_OUTCOMES_KEPT:
             del self.outcomes[next(iter(self.outcomes))]
         return outcome
@@ -140,7 +163,13 @@ class RQRunner:
         self.queue = job_queue(connection)
 
     def submit(
-        self, function: JobFunction, kwargs: Mapping[str, Any], *, job_id: str, description: str
+        self,
+        function: JobFunction,
+        kwargs: Mapping[str, Any],
+        *,
+        job_id: str,
+        description: str,
+        depends_on: str | None = None,
     ) -> JobOutcome:
         job = self.queue.enqueue_call(
             function,
@@ -151,6 +180,7 @@ class RQRunner:
             result_ttl=RESULT_TTL,
             retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
             on_failure=Callback(record_job_failure),
+            depends_on=depends_on,
         )
         logger.info("job %s: enqueued on %s: %s", job.id, self.queue.name, description)
         return outcome_of(job)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kitapbridge.catalog.ingest import RunStateError, run_counts
 from kitapbridge.catalog.models import ImportRun, RunStatus
 from kitapbridge.catalog.store import make_engine
+from kitapbridge.queue.uploads import discard_spooled_upload
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,10 @@ def record_run_failure(
     left none. The last attempt marks the run ``failed``; an attempt that will
     be retried leaves it ``running``. Jobs without a run (dedup, export) have
     nothing to record here: rq's failed-job registry holds their traceback.
+    A spooled upload is deleted after the last attempt.
     """
+    if not will_retry:
+        discard_spooled_upload(job_kwargs)
     run_id = job_kwargs.get("run_id")
     database_url = job_kwargs.get("database_url")
     if run_id is None or database_url is None:

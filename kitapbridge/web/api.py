@@ -83,6 +83,7 @@ def start_import(isil: str) -> tuple[Response, int, dict[str, str]]:
         system=system,
         source=source,
         started_by=caller.name,
+        dedup=app_settings(current_app).dedup_after_import,
     )
     status_url = url_for("api.import_status", run_id=submission.run_id, _external=True)
     body = {"run_id": submission.run_id, "status_url": status_url}

@@ -93,7 +93,7 @@ def test_import_job_stores_the_records_and_reports_progress(
         stored = session.scalars(select(StoredRecord.local_id).order_by(StoredRecord.local_id))
         assert list(stored) == ["b1", "b2", "b3"]
     # One report on claiming the run, then one per committed batch of two.
-    expected = [Progress(0), Progress(2), Progress(3)]
+    expected = [Progress(0, 3), Progress(2, 3), Progress(3, 3)]
     if isinstance(runner.runner, RQRunner):
         assert outcome.progress == expected[-1]
     else:

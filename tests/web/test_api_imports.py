@@ -9,6 +9,7 @@ import pymarc
 import pytest
 from flask.testing import FlaskClient
 from redis import Redis
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from web_support import STAFF_TOKEN, close_app
 from werkzeug.test import TestResponse
@@ -17,6 +18,7 @@ from kitapbridge.catalog.ingest import start_run
 from kitapbridge.catalog.schools import find_school
 from kitapbridge.config import Settings
 from kitapbridge.connectors import SourceSystem
+from kitapbridge.dedup.models import DedupMember
 from kitapbridge.queue.runner import JOB_SERIALIZER, job_queue
 from kitapbridge.queue.worker import KitapbridgeWorker
 from kitapbridge.web import create_app
@@ -112,7 +114,10 @@ def test_another_schools_token_403(
 
 
 def test_upload_runs_the_import_and_the_status_shows_its_counts(
-    client: FlaskClient, school_tokens: dict[str, str], settings: Settings
+    client: FlaskClient,
+    school_tokens: dict[str, str],
+    settings: Settings,
+    store: sessionmaker[Session],
 ) -> None:
     token = school_tokens["KZ-ALM-0042"]
     response = upload(client, "KZ-ALM-0042", token, marc_export())
@@ -128,7 +133,7 @@ def test_upload_runs_the_import_and_the_status_shows_its_counts(
     assert body["school"] == "KZ-ALM-0042"
     assert body["system"] == "marc"
     assert body["started_by"] == "school:KZ-ALM-0042"
-    assert body["progress"] == {"done": 3, "total": None}
+    assert body["progress"] == {"done": 3, "total": 3}
     assert body["counts"] == {
         "seen": 3,
         "added": 3,
@@ -138,11 +143,15 @@ def test_upload_runs_the_import_and_the_status_shows_its_counts(
         "deleted": 0,
         "quarantined": 0,
     }
-    spooled = list(Path(settings.spool_dir).iterdir())
-    assert len(spooled) == 1
-    assert spooled[0].name.startswith("KZ-ALM-0042-")
-    assert spooled[0].name.endswith("-katalog_2024.mrc")
-    assert body["source"] == str(spooled[0].resolve())
+    # The upload was spooled under a name nobody else chose, and deleted when the run completed.
+    spooled = Path(body["source"])
+    assert spooled.parent == Path(settings.spool_dir).resolve()
+    assert spooled.name.startswith("KZ-ALM-0042-")
+    assert spooled.name.endswith("-katalog_2024.mrc")
+    assert list(Path(settings.spool_dir).iterdir()) == []
+    # API imports are followed by an incremental dedup (Settings.dedup_after_import).
+    with store() as session:
+        assert session.scalar(select(func.count()).select_from(DedupMember)) == 3
 
 
 def test_staff_token_acts_for_any_school(
@@ -233,7 +242,10 @@ def test_multipart_without_a_file_400(client: FlaskClient, school_tokens: dict[s
 
 @pytest.mark.redis
 def test_with_redis_the_upload_is_queued_for_a_worker(
-    settings: Settings, school_tokens: dict[str, str], redis_url: str
+    settings: Settings,
+    school_tokens: dict[str, str],
+    redis_url: str,
+    store: sessionmaker[Session],
 ) -> None:
     from dataclasses import replace
 
@@ -256,4 +268,9 @@ def test_with_redis_the_upload_is_queued_for_a_worker(
     assert done["status"] == "completed"
     assert done["job"]["state"] == "finished"
     assert done["counts"]["added"] == 3
+    assert done["progress"] == {"done": 3, "total": 3}
+    assert list(Path(settings.spool_dir).iterdir()) == []
+    # The worker ran the incremental dedup queued behind the import.
+    with store() as session:
+        assert session.scalar(select(func.count()).select_from(DedupMember)) == 3
     close_app(app)
