@@ -26,6 +26,7 @@ from kitapbridge.dedup.normalize import (
     title_volume_designations,
     volume_count,
     year_from_008,
+    year_is_supplied,
     year_is_uncertain,
 )
 from kitapbridge.text import skeleton, skeleton_words, strip_nonfiling
@@ -94,6 +95,9 @@ class MatchRecord:
     years_stated: frozenset[int] = frozenset()
     """Every year the record states for itself: all of 260/264 $c (printing and copyright
     dates too, "1913, c1912") and 008 date 2 when it is a copyright or production date."""
+    year_supplied: bool = False
+    """``year`` is a date the cataloguer supplied or guessed («[1911]», "[1987?]"), not
+    one printed on the item (``year_is_supplied``)."""
     title_proper_words: tuple[str, ...] = ()
     """Skeleton words of 245 $a alone."""
     school: str = ""
@@ -122,6 +126,10 @@ def match_record(
     author, initials = _main_author(record)
     extent = " ".join(v for f in record.get_fields("300") for v in f.get_subfields("a"))
     series, series_number = _series(record)
+    year, year_supplied = _publication_year(record)
+    # A date inferred from the copyright date ("[2020]" with "©2020", RDA practice) is
+    # as good as a transcribed one: the copyright date is printed on the item.
+    year_supplied = year_supplied and year not in _copyright_years(record)
     isbns = record_isbns(record)
     leader = str(record.leader)
     return MatchRecord(
@@ -135,10 +143,13 @@ def match_record(
         author_initials=initials,
         names=_names(record),
         title_numbers=tuple(re.findall(r"\d+", title + " " + subtitle)),
-        year=_publication_year(record),
+        year=year,
+        year_supplied=year_supplied,
         pages=page_count(extent),
         volumes=volume_count(extent),
-        edition=parse_edition(" ".join(_subfields(record, "250", "ab"))),
+        # 250 $a only: $b is the edition's statement of responsibility or a parallel
+        # statement ("New ed. $b with an introduction by …"), not another edition.
+        edition=parse_edition(" ".join(_subfields(record, "250", "a"))),
         publisher=" ".join(publisher_key(name) for name in _publishers(record)).strip(),
         country=_country(record),
         series=series,
@@ -199,8 +210,9 @@ def _country(record: pymarc.Record) -> str:
     return "" if code in {"", "xx", "vp"} else code
 
 
-def _publication_year(record: pymarc.Record) -> int | None:
-    """The transcribed year (260 $c, 264 $c of a publication statement), else 008 date 1.
+def _publication_year(record: pymarc.Record) -> tuple[int | None, bool]:
+    """The transcribed year (260 $c, 264 $c of a publication statement), else 008 date 1,
+    and whether the cataloguer supplied it (``year_is_supplied``).
 
     A transcribed decade or century («[19--?]») means the year is unknown; the 008
     date is then a cataloguer's guess and is not used either.
@@ -210,13 +222,13 @@ def _publication_year(record: pymarc.Record) -> int | None:
             continue
         for value in field.get_subfields("c"):
             if (year := plausible_year(value)) is not None:
-                return year
+                return year, year_is_supplied(value)
             if year_is_uncertain(value):
-                return None
+                return None, False
     fixed = record.get("008")
     if fixed is not None and fixed.data is not None:
-        return year_from_008(fixed.data)
-    return None
+        return year_from_008(fixed.data), False
+    return None, False
 
 
 _SECOND_DATE_TYPES = frozenset("tpm")
@@ -238,6 +250,25 @@ def _stated_years(record: pymarc.Record) -> frozenset[int]:
             dates.append(fixed.data[11:15])
         years.update(int(d) for d in dates if d.isdigit() and int(d) >= EARLIEST_YEAR)
     return frozenset(years)
+
+
+def _copyright_years(record: pymarc.Record) -> set[int]:
+    """Copyright dates: 264 ind2 ``4``, "c1912"/"©2020" in 260 $c, 008 date 2 of type ``t``."""
+    values = [
+        v for f in record.get_fields("264") if f.indicator2 == "4" for v in f.get_subfields("c")
+    ]
+    values += [
+        v
+        for f in record.get_fields("260")
+        for value in f.get_subfields("c")
+        for v in re.findall(r"(?:c|©|cop\.?\s*)(\d{4})", value)
+    ]
+    years = {int(y) for v in values for y in YEAR_PATTERN.findall(v)}
+    fixed = record.get("008")
+    data = fixed.data if fixed is not None and fixed.data is not None else ""
+    if len(data) >= 15 and data[6] == "t" and data[11:15].isdigit():
+        years.add(int(data[11:15]))
+    return years
 
 
 def _publishers(record: pymarc.Record) -> list[str]:
@@ -263,7 +294,8 @@ def _series(record: pymarc.Record) -> tuple[str, str]:
                 # "RC 77-C ; 48": the number typed into $a instead of $v.
                 title_text, _, number = title_text.rpartition(";")
                 numbers = [number]
-            return skeleton(title_text), part_designation(numbers[0]) if numbers else ""
+            # Every $v: one cataloguer splits "1820-1875, $v v. 14" into two.
+            return skeleton(title_text), part_designation(" ".join(numbers)) if numbers else ""
     return "", ""
 
 

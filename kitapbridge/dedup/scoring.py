@@ -17,9 +17,13 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from kitapbridge.dedup.features import MatchRecord
-from kitapbridge.dedup.normalize import editions_conflict, pages_compatible
+from kitapbridge.dedup.normalize import (
+    editions_conflict,
+    is_government_printer,
+    pages_compatible,
+)
 
-RULE_VERSION = "2026-11-21.6"
+RULE_VERSION = "2026-11-22.1"
 """Stored with each cluster membership so a rule change can be traced and re-run."""
 
 
@@ -276,6 +280,8 @@ def _year(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("year", 0.1, f"both {a.year}")
     if years_explained(a, b):
         return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, a printing or copyright date")
+    if years_within_supplied_date(a, b):
+        return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, a supplied date off by little")
     return FeatureScore("year", YEAR_DIFFERS, f"{a.year} vs {b.year}")
 
 
@@ -288,6 +294,23 @@ def years_explained(a: MatchRecord, b: MatchRecord) -> bool:
     apart as Kazakh and Russian practice does for stereotyped reprints.
     """
     return a.year in b.years_stated or b.year in a.years_stated
+
+
+SUPPLIED_YEAR_TOLERANCE = 2
+"""Years a supplied date («[1911?]») may be off from the other record's and still be read
+as the same publication (dedup.md §3.3: prefer the transcribed value)."""
+
+
+def years_within_supplied_date(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when one side's year is a cataloguer's supplied date within tolerance.
+
+    "[1987?]" against "1986": the cataloguer inferred the year, and inferences are often
+    a year or two off. Two years both printed on the items (a stereotyped reprint of
+    2015 and of 2016) stay a difference.
+    """
+    if a.year is None or b.year is None or not (a.year_supplied or b.year_supplied):
+        return False
+    return abs(a.year - b.year) <= SUPPLIED_YEAR_TOLERANCE
 
 
 def _pages(a: MatchRecord, b: MatchRecord) -> FeatureScore:
@@ -310,14 +333,31 @@ def _publisher(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     joined_a, joined_b = a.publisher.replace(" ", ""), b.publisher.replace(" ", "")
     if words_a & words_b or Levenshtein.normalized_distance(joined_a, joined_b) <= 0.25:
         return FeatureScore("publisher", 0.1, "publishers alike")
+    if _misspelt_word_shared(words_a, words_b):
+        return FeatureScore("publisher", 0.1, "publishers alike but for a typo")
     if joined_a in _initialisms(b.publisher) or joined_b in _initialisms(a.publisher):
         return FeatureScore("publisher", 0.1, "one publisher the initials of the other")
+    if is_government_printer(a.publisher) or is_government_printer(b.publisher):
+        # Government documents name the issuing agency or the government printer.
+        return FeatureScore("publisher", 0.0, "a government printer against an agency")
     # BFAS: another publisher may make another manifestation (co-editions, reissues).
     if a.country and b.country and a.country != b.country:
         return FeatureScore(
             "publisher", -0.5, f"publishers differ, published in {a.country} vs {b.country}"
         )
     return FeatureScore("publisher", -0.3, "publishers differ")
+
+
+def _misspelt_word_shared(words_a: set[str], words_b: set[str]) -> bool:
+    """True when a long publisher word on one side has a one-letter twin on the other.
+
+    "Scibner" / "Scribner", "Putman" / "Putnam", "Hennebery" / "Henneberry".
+    """
+    return any(
+        len(x) >= 5 and len(y) >= 5 and Levenshtein.distance(x, y) <= 2 and x[0] == y[0]
+        for x in words_a
+        for y in words_b
+    )
 
 
 def _initialisms(publisher: str) -> set[str]:
@@ -339,16 +379,21 @@ def _series(a: MatchRecord, b: MatchRecord) -> FeatureScore:
 def series_numbers_conflict(x: str, y: str) -> bool:
     """True when two 490 ``$v`` keys (``part_designation``) name different issues.
 
-    Years in the numbering ("1820-1875, v. 14") are the series' span, not the issue; one
+    Years in the numbering ("1820-1875, v. 14") are the series' span, not the issue, and
+    a year against an issue number ("1980" / "no. 17") is two numbering schemes; one
     cataloguer transcribing more of the numbering ("v. 46, no. 4" / "no. 4") is no other
     issue as long as the shorter run of numbers occurs, in order, in the longer.
     """
     if not x or not y or x == y:
         return False
     numbers_x, numbers_y = _issue_numbers(x), _issue_numbers(y)
+    if not numbers_x and not numbers_y:
+        return True  # numbered by year alone ("1998" / "1999"), and the years differ
     shorter, longer = sorted((numbers_x, numbers_y), key=len)
     if not shorter:
-        return True  # numbered by year alone ("1998" / "1999"), and the years differ
+        # One numbered by year ("lecture ; 1980"), the other by issue ("no. 17"): two
+        # numbering schemes, no evidence of two issues.
+        return False
     return not any(
         longer[i : i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1)
     )
@@ -412,7 +457,7 @@ def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
     if a.record_type != b.record_type:
         vetoes.append(Veto.FORMAT)
     years_differ = a.year is not None and b.year is not None and a.year != b.year
-    if years_differ and not years_explained(a, b):
+    if years_differ and not (years_explained(a, b) or years_within_supplied_date(a, b)):
         vetoes.append(Veto.YEAR)
     if editions_conflict(a.edition, b.edition) and not _edition_left_out(a, b):
         vetoes.append(Veto.EDITION)

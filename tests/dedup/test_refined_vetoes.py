@@ -1,0 +1,182 @@
+"""Vetoes refined on Goldfinch val misses: each must now let the same edition link, and
+still stop the different edition it exists for (dedup.md §2). Kazakh/Russian cases pin
+that a refinement found on English data does not open a door in school data.
+"""
+
+import pymarc
+from dedup_records import book
+
+from kitapbridge.dedup.features import MatchRecord, match_record
+from kitapbridge.dedup.normalize import page_count, parse_edition, publisher_key
+from kitapbridge.dedup.scoring import MatchDecision, Veto, compare
+
+MATCH, REVIEW, NO = MatchDecision.MATCH, MatchDecision.REVIEW, MatchDecision.NO_MATCH
+
+
+def _pair(a: pymarc.Record, b: pymarc.Record) -> tuple[MatchRecord, MatchRecord]:
+    return match_record(1, a), match_record(2, b)
+
+
+def _reason(a: pymarc.Record, b: pymarc.Record, feature: str) -> str:
+    return next(f.reason for f in compare(*_pair(a, b)).features if f.feature == feature)
+
+
+def _dated(record: pymarc.Record, date: str) -> pymarc.Record:
+    record["260"]["c"] = date
+    return record
+
+
+def _english(title: str, **kw: object) -> pymarc.Record:
+    fields: dict[str, object] = {
+        "author": "Walt, Harold R.",
+        "year": 1986,
+        "pages": "8 p.",
+        "publisher": "University of California",
+        "place": "Berkeley",
+        "language": "eng",
+        "country": "cau",
+    }
+    fields.update(kw)
+    return book(title, **fields)  # type: ignore[arg-type]
+
+
+def _kazakh(**kw: object) -> pymarc.Record:
+    fields: dict[str, object] = {
+        "subtitle": "жалпы білім беретін мектептің 5-сыныбына арналған оқулық",
+        "author": "Абылкасымова, А. Е.",
+        "year": 2015,
+        "pages": "272 б.",
+        "publisher": "Мектеп",
+    }
+    fields.update(kw)
+    return book("Математика", **fields)  # type: ignore[arg-type]
+
+
+# --- year: a supplied date («[1987?]») may be a year or two off ---------------------------
+
+
+def test_a_supplied_year_one_off_is_no_other_year() -> None:
+    printed = _english("Of forestry, tree spikers, and the dinosaur")
+    guessed = _dated(_english("Of forestry, tree spikers, and the dinosaur", year=1987), "[1987?]")
+    evidence = compare(*_pair(printed, guessed))
+    assert (evidence.decision, evidence.vetoes) == (MATCH, ())
+    assert _reason(printed, guessed, "year") == "1986 vs 1987, a supplied date off by little"
+
+
+def test_a_supplied_year_three_off_is_still_another_year() -> None:
+    printed = _english("Of forestry, tree spikers, and the dinosaur")
+    guessed = _dated(_english("Of forestry, tree spikers, and the dinosaur", year=1989), "[1989?]")
+    assert compare(*_pair(printed, guessed)).vetoes == (Veto.YEAR,)
+
+
+def test_a_bracketed_year_inferred_from_the_copyright_date_is_no_guess() -> None:
+    # RDA brackets the publication date it infers from "©2016"; that date is printed.
+    printed = _kazakh()
+    inferred = _dated(_kazakh(year=2016), "[2016], ©2016")
+    evidence = compare(*_pair(printed, inferred))
+    assert (evidence.decision, evidence.vetoes) == (NO, (Veto.YEAR,))
+
+
+def test_stereotyped_reprints_of_consecutive_printed_years_stay_apart() -> None:
+    evidence = compare(*_pair(_kazakh(year=2015), _kazakh(year=2016)))
+    assert (evidence.decision, evidence.vetoes) == (NO, (Veto.YEAR,))
+
+
+# --- edition: printings and the statement's responsibility are no edition ---------------
+
+
+def test_a_printing_inside_an_edition_statement_is_no_other_edition() -> None:
+    assert parse_edition("Prelim. ed., second printing.") == parse_edition("Prelim. ed.")
+    assert parse_edition("4th impression.") == parse_edition("5th impression.")
+    assert parse_edition("2-й завод") == parse_edition("")
+    first = _english("Handbook of statistical methods", edition="Prelim. ed.")
+    second = _english("Handbook of statistical methods", edition="Prelim. ed., second printing.")
+    assert compare(*_pair(first, second)).decision is MATCH
+
+
+def test_a_second_edition_is_still_another_edition() -> None:
+    assert parse_edition("2-е изд., перераб.").ordinal == 2
+    assert parse_edition("Second edition, revised.").ordinal == 2
+    revised = _kazakh(edition="2-е изд., перераб.", pages="280 б.")
+    evidence = compare(*_pair(_kazakh(), revised))
+    assert (evidence.decision, evidence.vetoes) == (REVIEW, (Veto.EDITION,))
+
+
+def test_an_article_or_the_editions_responsibility_is_no_other_edition() -> None:
+    assert parse_edition("A new edition") == parse_edition("New ed.")
+    plain = _english("Memoirs", edition="New ed.")
+    introduced = _english("Memoirs", edition="New ed.")
+    introduced["250"].add_subfield("b", "with an introduction by Mrs. Henry Fawcett.")
+    assert compare(*_pair(plain, introduced)).decision is MATCH
+    enlarged = _english("Memoirs", edition="New ed., enlarged.")
+    assert compare(*_pair(plain, enlarged)).vetoes == (Veto.EDITION,)
+
+
+# --- series number: every $v, roman numerals, year against issue number -----------------
+
+
+def _with_series(record: pymarc.Record, *numbers: str) -> pymarc.Record:
+    series = pymarc.Field(
+        tag="490",
+        indicators=pymarc.Indicators("0", " "),
+        subfields=[pymarc.Subfield("a", "Studies in history, economics and public law")]
+        + [pymarc.Subfield("v", n) for n in numbers],
+    )
+    record.add_field(series)
+    return record
+
+
+def test_series_numbers_in_roman_or_split_over_two_v_are_one_issue() -> None:
+    roman = _with_series(_english("A Hoosier village"), "Vol. xlvi, no. 4, whole no. 117")
+    arabic = _with_series(_english("A Hoosier village"), "v. 46,", "no. 4")
+    assert compare(*_pair(roman, arabic)).decision is MATCH
+
+
+def test_a_year_against_an_issue_number_is_no_conflict_but_two_issues_are() -> None:
+    by_year = _with_series(_english("Truth and credibility"), "1980")
+    by_number = _with_series(_english("Truth and credibility"), "no. 17")
+    assert compare(*_pair(by_year, by_number)).vetoes == ()
+    other_issue = _with_series(_english("Truth and credibility"), "no. 18")
+    assert compare(*_pair(by_number, other_issue)).vetoes == (Veto.SERIES_NUMBER,)
+    other_year = _with_series(_english("Truth and credibility"), "1981")
+    assert compare(*_pair(by_year, other_year)).vetoes == (Veto.SERIES_NUMBER,)
+
+
+# --- pages: "p. plates" is no count of leaves --------------------------------------------
+
+
+def test_pages_followed_by_plates_are_still_pages() -> None:
+    assert page_count("2 p. L., [xi]-xvi, 17-445 p. plates, port.") == 445
+    assert page_count("4 p. l., 416 p.") == 416
+    assert page_count("12 plates") is None
+    plates = _english("Paquita, the Indian heroine", pages="2 p. L., [xi]-xvi, 17-445 p. plates")
+    leaves = _english("Paquita, the Indian heroine", pages="445 p., [24] leaves of plates")
+    assert compare(*_pair(plates, leaves)).decision is MATCH
+    shorter = _english("Paquita, the Indian heroine", pages="345 p.")
+    assert compare(*_pair(plates, shorter)).vetoes == (Veto.PAGES,)
+
+
+# --- publisher: placeholders, government printers, typos --------------------------------
+
+
+def test_publisher_placeholders_and_printer_words_are_no_name() -> None:
+    assert publisher_key("[n. p.,") == ""
+    assert publisher_key("The Firm,") == ""
+    assert publisher_key("Harper & brothers") == publisher_key("Harper")
+
+
+def test_a_government_printer_against_an_agency_is_no_other_publisher() -> None:
+    printer = _english("Soil survey of Iowa", publisher="U.S. Govt. Print. Off.", author=None)
+    agency = _english("Soil survey of Iowa", publisher="U.S. Dept. of Agriculture", author=None)
+    assert _reason(printer, agency, "publisher") == "a government printer against an agency"
+    other = _english("Soil survey of Iowa", publisher="Iowa State College", author=None)
+    assert _reason(agency, other, "publisher") == "publishers differ"
+
+
+def test_a_misspelt_publisher_is_alike_but_another_publisher_is_not() -> None:
+    putnam = _english("The cult of incompetence", publisher="Putnam")
+    typo = _english("The cult of incompetence", publisher="Putman")
+    assert _reason(putnam, typo, "publisher") == "publishers alike but for a typo"
+    assert _reason(_kazakh(publisher="Мектеп"), _kazakh(publisher="Атамұра"), "publisher") == (
+        "publishers differ"
+    )
