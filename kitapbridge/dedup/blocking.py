@@ -10,6 +10,9 @@ records times the block sizes, not with its square.
 * ``ty:`` the first 12 characters of the title proper skeleton plus the year;
 * ``typ:`` / ``ayp:`` the first 4 title characters (or the author) plus year and page
   count, for typos early in the title;
+* ``tpa:`` the first 20 characters of the title proper (245 $a) plus the author, and
+  ``ap:`` author plus page count, both without the year: a subtitle on one side only or
+  a year apart (a supplied date, dedup.md §3.3) still meet;
 * ``it:`` ISBN plus the first 6 title characters, which keeps a reprint's or set's huge
   ISBN block useful after it is cut down (below).
 
@@ -75,6 +78,13 @@ def blocking_keys(record: MatchRecord) -> list[str]:
         keys.append(f"ta:{short_title_key(record)}|{record.author}")
         keys.append(f"ty:{title[:12]}|{record.year or ''}")
         keys.extend(f"it:{isbn}|{title[:6]}" for isbn in sorted(record.isbns))
+        if record.title and record.author:
+            # The title proper alone: a subtitle on one side only changes the short title
+            # key, and a year apart (a supplied date) the ``ty:`` key.
+            keys.append(f"tpa:{record.title[:20]}|{record.author}")
+        if record.author and record.pages is not None:
+            # Same author and extent whatever the title's spelling and the year.
+            keys.append(f"ap:{record.author}|{record.pages}")
         if record.year is not None and record.pages is not None:
             # Typos early in the title: same start, year and extent; or same author,
             # year and extent.

@@ -337,8 +337,10 @@ def _publisher(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("publisher", 0.1, "publishers alike but for a typo")
     if joined_a in _initialisms(b.publisher) or joined_b in _initialisms(a.publisher):
         return FeatureScore("publisher", 0.1, "one publisher the initials of the other")
-    if is_government_printer(a.publisher) or is_government_printer(b.publisher):
-        # Government documents name the issuing agency or the government printer.
+    same_country = not (a.country and b.country and a.country != b.country)
+    if same_country and (is_government_printer(a.publisher) or is_government_printer(b.publisher)):
+        # Government documents name the issuing agency or the government printer; a
+        # London HMSO issue against a New York trade edition is another publication.
         return FeatureScore("publisher", 0.0, "a government printer against an agency")
     # BFAS: another publisher may make another manifestation (co-editions, reissues).
     if a.country and b.country and a.country != b.country:

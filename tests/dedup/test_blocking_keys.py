@@ -27,6 +27,8 @@ def test_keys_of_a_kazakh_record_are_script_neutral() -> None:
         "ta:kazakadebietinintarihyokulyk|kakisev",
         "ty:kazakadebiet|2008",
         "it:9786011000031|kazaka",
+        "tpa:kazakadebietinintari|kakisev",
+        "ap:kakisev|320",
         "typ:kaza|2008|320",
         "ayp:kakisev|2008|320",
     ]
@@ -56,3 +58,21 @@ def test_oversized_blocks_are_compared_by_sorted_neighbourhood() -> None:
 def test_incremental_blocking_keeps_only_pairs_with_a_new_record() -> None:
     records = [match_record(n, book("Әліппе", year=2016)) for n in range(4)]
     assert candidate_pairs(records, only=frozenset({3})) == [(0, 3), (1, 3), (2, 3)]
+
+
+def test_a_subtitle_on_one_side_and_a_year_apart_still_meet_but_other_authors_do_not() -> None:
+    # Goldfinch val: "The ministry to the congregation" [1898] / "…; lectures on
+    # homiletics" [1897] shared no key before ``tpa:``/``ap:``.
+    bare = match_record(
+        0, book("The ministry to the congregation", author="Kern, John A.", year=1898,
+                pages="xiv, 551 p.", language="eng")
+    )  # fmt: skip
+    subtitled = match_record(
+        1, book("The ministry to the congregation", subtitle="lectures on homiletics",
+                author="Kern, John Adam", year=1897, pages="xvii, 551 p.", language="eng")
+    )  # fmt: skip
+    other_author = match_record(
+        2, book("The ministry to the congregation", subtitle="sermons", author="Brown, A.",
+                year=1890, pages="300 p.", language="eng")
+    )  # fmt: skip
+    assert candidate_pairs([bare, subtitled, other_author]) == [(0, 1)]

@@ -171,6 +171,8 @@ def test_a_government_printer_against_an_agency_is_no_other_publisher() -> None:
     assert _reason(printer, agency, "publisher") == "a government printer against an agency"
     other = _english("Soil survey of Iowa", publisher="Iowa State College", author=None)
     assert _reason(agency, other, "publisher") == "publishers differ"
+    abroad = _english("Soil survey of Iowa", publisher="H.M. Stationery Off.", country="enk")
+    assert _reason(abroad, agency, "publisher") == ("publishers differ, published in enk vs cau")
 
 
 def test_a_misspelt_publisher_is_alike_but_another_publisher_is_not() -> None:
