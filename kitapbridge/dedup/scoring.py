@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from kitapbridge.dedup.features import MatchRecord
 from kitapbridge.dedup.normalize import (
@@ -221,7 +221,7 @@ def _common_prefix_share(x: str, y: str) -> float:
 
 def _author(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     if a.author and a.author == b.author:
-        if a.author_initials and b.author_initials and a.author_initials[0] != b.author_initials[0]:
+        if _initials_conflict(a.author_initials, b.author_initials):
             return FeatureScore("author", -0.3, "same surname, other initials")
         return FeatureScore("author", 0.2, "same main entry")
     if not a.author and not b.author:
@@ -232,18 +232,41 @@ def _author(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     if _named_in(a.author, b) or _named_in(b.author, a):
         return FeatureScore("author", 0.15, "main entry named in the other record")
     if a.author and b.author:
-        if Levenshtein.normalized_distance(a.author, b.author) <= 0.2:
+        # OSA counts a swapped pair of letters as one edit: "Dibdin" / "Didbin".
+        typos = OSA.normalized_distance(a.author, b.author)
+        same_initials = bool(a.author_initials) and a.author_initials == b.author_initials
+        if typos <= 0.2 or (typos <= 0.25 and same_initials):
             return FeatureScore("author", 0.1, "main entries alike")
         shorter, longer = sorted((a.author, b.author), key=len)
         if len(shorter) >= 6 and longer.startswith(shorter):
             # "NATO Advanced Study Institute" / "… on the Origin of the Solar System".
             return FeatureScore("author", 0.1, "one main entry begins the other")
+        personal = not (a.corporate_author or b.corporate_author)
+        initials_agree = bool(a.author_initials and b.author_initials) and not _initials_conflict(
+            a.author_initials, b.author_initials
+        )
+        if personal and initials_agree and len(shorter) >= 5 and longer.endswith(shorter):
+            # A compound surname entered under its last part: "Crichton Smith, Iain" /
+            # "Smith, Iain Crichton", «Берлин-Либерман» / «Либерман».
+            return FeatureScore("author", 0.1, "one surname ends the other")
         if a.corporate_author or b.corporate_author:
             # Corporate headings change with the body's name and hierarchy ("United
             # States. Environmental Data Service" / "Environmental Research Laboratories").
             return FeatureScore("author", -0.1, "corporate main entries differ")
         return FeatureScore("author", -0.4, "main entries differ")
     return FeatureScore("author", -0.05, "main entry on one side only")
+
+
+def _initials_conflict(x: str, y: str) -> bool:
+    """True when neither person's initials include the other's.
+
+    "Gordon, King" / "Gordon, J. King" and "Lowndes, Belloc" / "Lowndes, Marie Belloc" name
+    one person with a forename left out; "Barnes, Arthur J." / "Barnes, Lovisa Ellen" two.
+    """
+    if not x or not y:
+        return False
+    shorter, longer = sorted((x, y), key=len)
+    return not set(shorter) <= set(longer)
 
 
 def _named_in(surname: str, other: MatchRecord) -> bool:

@@ -182,3 +182,30 @@ def test_a_misspelt_publisher_is_alike_but_another_publisher_is_not() -> None:
     assert _reason(_kazakh(publisher="Мектеп"), _kazakh(publisher="Атамұра"), "publisher") == (
         "publishers differ"
     )
+
+
+# --- author: a forename left out, a swapped letter, a compound surname -------------------
+
+
+def _by(author: str) -> pymarc.Record:
+    return _english("Truth and credibility, the citizen's dilemma", author=author)
+
+
+def test_a_forename_left_out_is_the_same_person_but_other_forenames_are_not() -> None:
+    assert _reason(_by("Gordon, King"), _by("Gordon, J. King"), "author") == "same main entry"
+    assert _reason(_by("Barnes, Arthur J."), _by("Barnes, Lovisa Ellen"), "author") == (
+        "same surname, other initials"
+    )
+
+
+def test_a_swapped_letter_or_a_compound_surname_is_alike_but_another_name_is_not() -> None:
+    assert _reason(_by("Dibdin, Thomas Frognall"), _by("Didbin, Thomas Frognall"), "author") == (
+        "main entries alike"
+    )
+    assert _reason(_by("Smith, Iain Crichton"), _by("Crichton Smith, Iain"), "author") == (
+        "one surname ends the other"
+    )
+    assert _reason(_by("Смит, Иван"), _by("Голдсмит, Оливер"), "author") == "main entries differ"
+    assert _reason(_by("Merriman, Henry Seton"), _by("Scott, Hugh Stowell"), "author") == (
+        "main entries differ"
+    )
