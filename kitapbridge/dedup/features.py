@@ -117,7 +117,10 @@ def match_record(
         title = strip_nonfiling(" ".join(title_field.get_subfields("a")), nonfiling)
         subtitle = " ".join(title_field.get_subfields("b"))
         responsibility = " ".join(title_field.get_subfields("c"))
-        parts.update(part_designation(v) for v in title_field.get_subfields("n", "p"))
+        parts.update(part_designation(v) for v in title_field.get_subfields("p"))
+        parts.update(
+            part_designation(v) for v in title_field.get_subfields("n") if _is_part_number(v)
+        )
         parts.update(title_volume_designations(" ".join(title_field.get_subfields("a", "b"))))
     for field in record.get_fields("773"):
         parts.update(part_designation(v) for v in field.get_subfields("g"))
@@ -142,7 +145,7 @@ def match_record(
         author=author,
         author_initials=initials,
         names=_names(record),
-        title_numbers=tuple(re.findall(r"\d+", title + " " + subtitle)),
+        title_numbers=title_numbers(title + " " + subtitle),
         year=year,
         year_supplied=year_supplied,
         pages=page_count(extent),
@@ -166,6 +169,31 @@ def match_record(
         school=school,
         local_id=local_id,
     )
+
+
+_PART_NUMBER_WORDS = 3
+"""A 245 $n of more words than this is a series statement typed into $n ("Fieldiana,
+Zoology v. 7, no. 9", "Talbot collection of British pamphlets"), not a part number
+(«2-кітап», "Part I", "Book 2")."""
+
+
+def _is_part_number(value: str) -> bool:
+    return len(skeleton_words(value)) <= _PART_NUMBER_WORDS
+
+
+_OCR_DIGIT_ONE = re.compile(r"(?<![^\W\d_])l(?=\d{3}(?!\d))|(?<=\d)l(?=\d)")
+_SHORT_YEAR_RANGE = re.compile(r"\b(1[4-9]|20)(\d\d)\s*[-–]\s*(\d\d)\b")
+
+
+def title_numbers(text: str) -> tuple[str, ...]:
+    """The numbers in a title, in order, read as a cataloguer would write them in full.
+
+    OCR'd records write ``l`` for ``1`` ("August l945", "the l990s"), and a year range
+    is often shortened ("1914-18" for "1914-1918").
+    """
+    text = _OCR_DIGIT_ONE.sub("1", text)
+    text = _SHORT_YEAR_RANGE.sub(r"\1\2-\1\3", text)
+    return tuple(re.findall(r"\d+", text))
 
 
 @lru_cache(maxsize=65_536)

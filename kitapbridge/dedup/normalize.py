@@ -31,7 +31,11 @@ _LEAVES = re.compile(r"\d+\s*(?:p\.\s*(?:l|ℓ)|l|ℓ|leaves|leaf|plates?)(?![^\
 "p. l." takes the "p." along: in "17-445 p. plates" the 445 is pages."""
 _OCR_ONE = re.compile(r"(?<=\d)[lI](?=\d|\s*p\b|p\b)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_VOLUME_COUNT = re.compile(r"(\d{1,3})\s*(?:v\b|vols?\b|т\b|том|кн\b|ч\b|бөлім)", re.I)
+_VOLUME_COUNT = re.compile(
+    r"(\d{1,3})\s*(?:v\b|vols?\b|volumes?\b|pts?\b|parts?\b|т\b|том|кн\b|ч\b|бөлім)", re.I
+)
+_DIMENSION = re.compile(r"\d+(?:[.,]\d+)?\s*(?:x\s*\d+\s*)?(?:cm|см|mm|мм)\b", re.I)
+"""A size ("24 cm", «20 см»): typed into 300 $a instead of $c, it is no page count."""
 
 _ORDINAL_WORDS = {
     # English
@@ -211,7 +215,7 @@ def page_count(extent: str) -> int | None:
     and plates ("4 p. l.", "2 l.", "[7] leaves of plates") are not pages. OCR'd records
     write ``l`` for ``1`` ("4l6 p.") and "1,042 p." carries a thousands comma.
     """
-    cleaned = _THOUSANDS.sub("", _OCR_ONE.sub("1", extent))
+    cleaned = _THOUSANDS.sub("", _OCR_ONE.sub("1", _DIMENSION.sub(" ", extent)))
     if _VOLUME_COUNT.search(cleaned) and not _PAGED_NUMBER.search(cleaned):
         return None
     numbers = [int(n) for n in _NUMBER.findall(_LEAVES.sub(" ", cleaned))]

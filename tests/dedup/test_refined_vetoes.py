@@ -209,3 +209,52 @@ def test_a_swapped_letter_or_a_compound_surname_is_alike_but_another_name_is_not
     assert _reason(_by("Merriman, Henry Seton"), _by("Scott, Hugh Stowell"), "author") == (
         "main entries differ"
     )
+
+
+# --- extent: sizes and parts are no page counts -------------------------------------------
+
+
+def test_a_size_or_a_count_of_parts_is_no_page_count() -> None:
+    assert page_count("10 pts. 24 cm.") is None
+    assert page_count("120 с. 20 см") == 120
+    parts = _english("Hearings before the House Select Committee", pages="10 pts. 24 cm.")
+    volumes = _english("Hearings before the House Select Committee", pages="10 volumes :")
+    assert compare(*_pair(parts, volumes)).vetoes == ()
+    fewer = _english("Hearings before the House Select Committee", pages="8 v.")
+    assert compare(*_pair(parts, fewer)).vetoes == (Veto.VOLUMES,)
+
+
+# --- title numbers: OCR'd "l" for "1", shortened year ranges ----------------------------
+
+
+def test_title_numbers_read_in_full_but_other_numbers_still_differ() -> None:
+    ocr = _english("The outline of Korean history", subtitle="until August l945")
+    clean = _english("The outline of Korean history", subtitle="until August 1945")
+    assert compare(*_pair(ocr, clean)).decision is MATCH
+    short = _english("The Amherst memorial volume", subtitle="the world war, 1914-18")
+    full = _english("The Amherst memorial volume", subtitle="the world war, 1914-1918")
+    assert compare(*_pair(short, full)).decision is MATCH
+    grade_7 = _kazakh(subtitle="7 сынып оқулығы")
+    grade_8 = _kazakh(subtitle="8 сынып оқулығы")
+    assert compare(*_pair(grade_7, grade_8)).decision is not MATCH
+
+
+# --- parts: a series statement typed into 245 $n is no part ------------------------------
+
+
+def _with_part_number(record: pymarc.Record, number: str) -> pymarc.Record:
+    record["245"].add_subfield("n", number)
+    return record
+
+
+def test_a_series_statement_in_245_n_is_no_part_but_a_volume_number_is() -> None:
+    bare = _english("A synoptic list of the fishes known to occur within fifty miles of Chicago")
+    miscoded = _with_part_number(
+        _english("A synoptic list of the fishes known to occur within fifty miles of Chicago"),
+        "Fieldiana Zoology v.7, no. 9",
+    )
+    assert compare(*_pair(bare, miscoded)).decision is MATCH
+    volume_1 = _with_part_number(_kazakh(), "1-кітап")
+    volume_2 = _with_part_number(_kazakh(), "2-кітап")
+    assert compare(*_pair(volume_1, volume_2)).vetoes == (Veto.PART,)
+    assert compare(*_pair(_kazakh(), volume_2)).vetoes == (Veto.PART,)
