@@ -177,7 +177,22 @@ def _title(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("title", 0.2, "titles begin alike")
     if _words_contained(a.title_words, b.title_words):
         return FeatureScore("title", 0.2, "one title's words all in the other")
+    if _begins_with_words(a.title_words, b.title_words):
+        return FeatureScore("title", 0.2, "one title's words begin the other")
     return FeatureScore("title", -1.0, f"titles differ ({1 - distance:.0%} alike)")
+
+
+def _begins_with_words(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """True when the shorter title, two words or more, is the longer one's first words.
+
+    "Hoof beats" / "Hoof beats from Virginia and other lands": one cataloguer stopped at
+    the title proper's first phrase. Typos count as equal ("subcomittee"). A one-word
+    title ("Report", "Proceedings") proves nothing.
+    """
+    shorter, longer = sorted((words_a, words_b), key=len)
+    if len(shorter) < 2 or sum(map(len, shorter)) < 8 or len(shorter) == len(longer):
+        return False
+    return _differ_by_typos(shorter, longer[: len(shorter)])
 
 
 def _words_contained(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
@@ -463,18 +478,17 @@ def _part_transcribed_elsewhere(a: MatchRecord, b: MatchRecord) -> bool:
 def _edition_left_out(a: MatchRecord, b: MatchRecord) -> bool:
     """True when one record has no edition statement but is otherwise the same printing.
 
-    Same year, same page count: the other cataloguer transcribed "2d ed." from the title
-    page and this one did not. A revised edition out in the year of the one it revises,
-    with the very same extent, is too rare to outweigh this common omission.
+    Same year, same page count (or, for a set, the same number of volumes): the other
+    cataloguer transcribed "2d ed." from the title page and this one did not. A revised
+    edition out in the year of the one it revises, with the very same extent, is too rare
+    to outweigh this common omission.
     """
     one_sided = a.edition.stated != b.edition.stated
-    return (
-        one_sided
-        and a.year is not None
-        and a.year == b.year
-        and a.pages is not None
-        and a.pages == b.pages
+    same_extent = (a.pages is not None and a.pages == b.pages) or (
+        # A multi-volume set (no page count on either side) in the same number of volumes.
+        a.pages is None and b.pages is None and a.volumes is not None and a.volumes == b.volumes
     )
+    return one_sided and a.year is not None and a.year == b.year and same_extent
 
 
 def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:

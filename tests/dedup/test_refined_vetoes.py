@@ -258,3 +258,37 @@ def test_a_series_statement_in_245_n_is_no_part_but_a_volume_number_is() -> None
     volume_2 = _with_part_number(_kazakh(), "2-кітап")
     assert compare(*_pair(volume_1, volume_2)).vetoes == (Veto.PART,)
     assert compare(*_pair(_kazakh(), volume_2)).vetoes == (Veto.PART,)
+
+
+# --- title: the shorter title is the longer one's first words -----------------------------
+
+
+def test_a_title_cut_after_its_first_words_is_alike_but_a_one_word_title_is_not() -> None:
+    short = _english("Hoof beats", pages="169 p.", year=1912)
+    full = _english("Hoof beats from Virginia and other lands", pages="169 p.", year=1912)
+    assert compare(*_pair(short, full)).decision is MATCH
+    assert _reason(short, full, "title") == "one title's words begin the other"
+    report = _english("Report")
+    long_report = _english("Report of the Ontario commission on the dehorning of cattle")
+    assert compare(*_pair(report, long_report)).vetoes == (Veto.TITLE,)
+
+
+def test_a_title_beginning_another_still_needs_the_same_extent() -> None:
+    textbook = _kazakh(subtitle=None)
+    textbook["245"]["a"] = "Қазақ тілі"
+    exercises = _kazakh(subtitle=None, pages="276 б.")
+    exercises["245"]["a"] = "Қазақ тілі жаттығулар жинағы"
+    assert compare(*_pair(textbook, exercises)).decision is not MATCH
+
+
+# --- edition: left out of one record of a set in as many volumes -------------------------
+
+
+def test_an_edition_left_out_of_a_set_in_as_many_volumes_is_the_same_set() -> None:
+    stated = _english("The writings of George Washington", pages="14 v.", edition="2d ed.")
+    left_out = _english("The writings of George Washington", pages="14 v.")
+    assert compare(*_pair(stated, left_out)).vetoes == ()
+    fewer = _english("The writings of George Washington", pages="12 v.")
+    assert Veto.EDITION in compare(*_pair(stated, fewer)).vetoes
+    other_year = _english("The writings of George Washington", pages="14 v.", year=1987)
+    assert Veto.EDITION in compare(*_pair(stated, other_year)).vetoes
