@@ -416,6 +416,23 @@ def _series(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     return FeatureScore("series", 0.0, "series not shared")
 
 
+SERIES_ALIKE = 85
+"""rapidfuzz ``partial_ratio`` from which two series titles name one series: "Elizabethan
+Shakespeare" and "The Elizabethan Shakespeare", "Novelist's library" and "Roscoe's
+novelist's library"."""
+
+
+def _other_series(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when the two records' first series statements name two different series.
+
+    Their numbers then count in two numberings ("Bollingen series ; 27" and
+    "Princeton/Bollingen paperbacks ; 181" on one book) and prove nothing.
+    """
+    if not a.series or not b.series:
+        return False
+    return fuzz.partial_ratio(a.series, b.series) < SERIES_ALIKE
+
+
 def series_numbers_conflict(x: str, y: str) -> bool:
     """True when two 490 ``$v`` keys (``part_designation``) name different issues.
 
@@ -502,7 +519,7 @@ def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
         vetoes.append(Veto.EDITION)
     if a.parts != b.parts and not _part_transcribed_elsewhere(a, b):
         vetoes.append(Veto.PART)
-    if series_numbers_conflict(a.series_number, b.series_number):
+    if series_numbers_conflict(a.series_number, b.series_number) and not _other_series(a, b):
         vetoes.append(Veto.SERIES_NUMBER)
     if a.volumes != b.volumes and a.volumes is not None and b.volumes is not None:
         vetoes.append(Veto.VOLUMES)

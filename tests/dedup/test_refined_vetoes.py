@@ -292,3 +292,24 @@ def test_an_edition_left_out_of_a_set_in_as_many_volumes_is_the_same_set() -> No
     assert Veto.EDITION in compare(*_pair(stated, fewer)).vetoes
     other_year = _english("The writings of George Washington", pages="14 v.", year=1987)
     assert Veto.EDITION in compare(*_pair(stated, other_year)).vetoes
+
+
+def _in_series(record: pymarc.Record, series: str, number: str) -> pymarc.Record:
+    record.add_field(
+        pymarc.Field(
+            tag="490",
+            indicators=pymarc.Indicators("0", " "),
+            subfields=[pymarc.Subfield("a", series), pymarc.Subfield("v", number)],
+        )
+    )
+    return record
+
+
+def test_numbers_in_two_different_series_are_no_conflict_but_in_one_series_are() -> None:
+    bollingen = _in_series(_english("Psyche and symbol"), "Bollingen series ;", "27")
+    paperback = _in_series(_english("Psyche and symbol"), "Princeton/Bollingen paperbacks ;", "181")
+    assert compare(*_pair(bollingen, paperback)).vetoes == ()
+    same_series = _in_series(_english("Psyche and symbol"), "The Bollingen series.", "28")
+    assert compare(*_pair(bollingen, same_series)).vetoes == (Veto.SERIES_NUMBER,)
+    unnamed = _in_series(_english("Psyche and symbol"), "", "28")
+    assert compare(*_pair(bollingen, unnamed)).vetoes == (Veto.SERIES_NUMBER,)
