@@ -156,6 +156,8 @@ def _title(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     if a.title == b.title and a.title:
         if not a.subtitle or not b.subtitle:
             return FeatureScore("title", 0.45, "title equal, subtitle on one side only")
+        if _subtitles_alike(a, b):
+            return FeatureScore("title", 0.45, "title equal, subtitles alike")
         return FeatureScore("title", 0.35, "title equal, subtitles differ")
     distance = title_distance(a, b)
     if distance <= 0.1 and _differ_by_typos(a.title_proper_words, b.title_proper_words):
@@ -193,6 +195,19 @@ def _begins_with_words(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bo
     if len(shorter) < 2 or sum(map(len, shorter)) < 8 or len(shorter) == len(longer):
         return False
     return _differ_by_typos(shorter, longer[: len(shorter)])
+
+
+SUBTITLES_ALIKE = 90
+"""rapidfuzz ``token_set_ratio`` of the subtitle words from which two subtitles are one
+subtitle transcribed with more or fewer words ("My nightgown & slippers, and other
+humorous works" / "My nightgown and slippers, and other humorous works, prose and
+poetical")."""
+
+
+def _subtitles_alike(a: MatchRecord, b: MatchRecord) -> bool:
+    sub_a = " ".join(a.title_words[len(a.title_proper_words) :])
+    sub_b = " ".join(b.title_words[len(b.title_proper_words) :])
+    return fuzz.token_set_ratio(sub_a, sub_b) >= SUBTITLES_ALIKE
 
 
 def _words_contained(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
@@ -352,6 +367,9 @@ def years_within_supplied_date(a: MatchRecord, b: MatchRecord) -> bool:
 
 
 def _pages(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    if a.pages is None and b.pages is None and a.volumes is not None and a.volumes == b.volumes:
+        # A set's extent is its number of volumes ("14 v."): as telling as a page count.
+        return FeatureScore("pages", 0.1, f"both in {a.volumes} volumes")
     if a.pages is None or b.pages is None:
         return FeatureScore("pages", 0.0, "extent unknown on one side")
     if a.pages == b.pages:

@@ -313,3 +313,25 @@ def test_numbers_in_two_different_series_are_no_conflict_but_in_one_series_are()
     assert compare(*_pair(bollingen, same_series)).vetoes == (Veto.SERIES_NUMBER,)
     unnamed = _in_series(_english("Psyche and symbol"), "", "28")
     assert compare(*_pair(bollingen, unnamed)).vetoes == (Veto.SERIES_NUMBER,)
+
+
+# --- sparse sets and subtitles transcribed at another length ------------------------------
+
+
+def test_subtitles_with_more_or_fewer_words_are_alike_but_other_subtitles_are_not() -> None:
+    short = _english("Broad grins", subtitle="My nightgown & slippers, and other humorous works")
+    longer = _english(
+        "Broad grins", subtitle="My nightgown and slippers, and other humorous works, prose"
+    )
+    assert _reason(short, longer, "title") == "title equal, subtitles alike"
+    other = _english("Broad grins", subtitle="a comedy in three acts")
+    assert _reason(short, other, "title") == "title equal, subtitles differ"
+
+
+def test_sets_in_as_many_volumes_agree_on_extent_and_sets_in_more_do_not() -> None:
+    three = _english("Calendar of state papers", pages="3 v.")
+    assert _reason(three, _english("Calendar of state papers", pages="3 v."), "pages") == (
+        "both in 3 volumes"
+    )
+    four = _english("Calendar of state papers", pages="4 v.")
+    assert compare(*_pair(three, four)).vetoes == (Veto.VOLUMES,)
