@@ -95,6 +95,8 @@ class MatchRecord:
     years_stated: frozenset[int] = frozenset()
     """Every year the record states for itself: all of 260/264 $c (printing and copyright
     dates too, "1913, c1912") and 008 date 2 when it is a copyright or production date."""
+    author_dates: tuple[int, ...] = ()
+    """The years in the personal main entry's dates (100 $d): birth, and death if given."""
     year_supplied: bool = False
     """``year`` is a date the cataloguer supplied or guessed («[1911]», "[1987?]"), not
     one printed on the item (``year_is_supplied``)."""
@@ -144,6 +146,7 @@ def match_record(
         responsibility=skeleton(responsibility),
         author=author,
         author_initials=initials,
+        author_dates=_author_dates(record),
         names=_names(record),
         title_numbers=title_numbers(title + " " + subtitle),
         year=year,
@@ -221,6 +224,11 @@ def _main_author(record: pymarc.Record) -> tuple[str, str]:
     surname, _, forenames = name.partition(",")
     initials = "".join(w[0] for w in name_skeleton_words(forenames))
     return name_skeleton(surname), initials
+
+
+def _author_dates(record: pymarc.Record) -> tuple[int, ...]:
+    dates = _subfields(record, "100", "d")
+    return tuple(int(y) for y in YEAR_PATTERN.findall(dates[0])[:2]) if dates else ()
 
 
 def _names(record: pymarc.Record) -> frozenset[str]:

@@ -250,10 +250,17 @@ def _common_prefix_share(x: str, y: str) -> float:
 
 
 def _author(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    born_together = bool(a.author_dates and b.author_dates) and (
+        a.author_dates[0] == b.author_dates[0]
+    )
     if a.author and a.author == b.author:
-        if _initials_conflict(a.author_initials, b.author_initials):
+        if _initials_conflict(a.author_initials, b.author_initials) and not born_together:
             return FeatureScore("author", -0.3, "same surname, other initials")
         return FeatureScore("author", 0.2, "same main entry")
+    if len(a.author_dates) == 2 and a.author_dates == b.author_dates:
+        # Born and died in the same years: one person under a pseudonym or a married
+        # name ("Merriman, Henry Seton, 1862-1903" / "Scott, Hugh Stowell, 1862-1903").
+        return FeatureScore("author", 0.1, "main entries of the same life dates")
     if not a.author and not b.author:
         if a.names & b.names:
             return FeatureScore("author", 0.1, "shared added entry")

@@ -335,3 +335,28 @@ def test_sets_in_as_many_volumes_agree_on_extent_and_sets_in_more_do_not() -> No
     )
     four = _english("Calendar of state papers", pages="4 v.")
     assert compare(*_pair(three, four)).vetoes == (Veto.VOLUMES,)
+
+
+# --- author: life dates ---------------------------------------------------------------------
+
+
+def _dated_author(name: str, dates: str) -> pymarc.Record:
+    record = _english("The vultures", author=name)
+    record["100"].add_subfield("d", dates)
+    return record
+
+
+def test_one_surname_born_the_same_year_is_one_person_whatever_the_forenames() -> None:
+    baron = _dated_author("Robbins, Lionel Robbins,", "1898-1984.")
+    charles = _dated_author("Robbins, Lionel Charles,", "1898-")
+    assert _reason(baron, charles, "author") == "same main entry"
+    younger = _dated_author("Robbins, Lionel Charles,", "1921-")
+    assert _reason(baron, younger, "author") == "same surname, other initials"
+
+
+def test_a_pseudonym_with_the_same_life_dates_is_alike_but_other_dates_are_not() -> None:
+    pseudonym = _dated_author("Merriman, Henry Seton,", "1862-1903.")
+    real_name = _dated_author("Scott, Hugh Stowell,", "1862-1903.")
+    assert _reason(pseudonym, real_name, "author") == "main entries of the same life dates"
+    other = _dated_author("Scott, Hugh Stowell,", "1862-1910.")
+    assert _reason(pseudonym, other, "author") == "main entries differ"
