@@ -10,6 +10,10 @@ records times the block sizes, not with its square.
 * ``ty:`` the first 12 characters of the title proper skeleton plus the year;
 * ``typ:`` / ``ayp:`` the first 4 title characters (or the author) plus year and page
   count, for typos early in the title;
+* ``tpa:`` the first 20 characters of the title proper (245 $a) plus the author, and
+  ``ap:`` author plus page count, each with every year the record could still link
+  with: a subtitle on one side only, a misspelt title, or a year apart (a printing or
+  copyright year, a supplied date, dedup.md §3.3) still meet;
 * ``it:`` ISBN plus the first 6 title characters, which keeps a reprint's or set's huge
   ISBN block useful after it is cut down (below).
 
@@ -29,6 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kitapbridge.dedup.features import MatchRecord
+from kitapbridge.dedup.scoring import SUPPLIED_YEAR_TOLERANCE
 
 DEFAULT_MAX_BLOCK_SIZE = 100
 """All-pairs comparison up to this many records in a block (RecordManager allows 101 hits)."""
@@ -75,6 +80,13 @@ def blocking_keys(record: MatchRecord) -> list[str]:
         keys.append(f"ta:{short_title_key(record)}|{record.author}")
         keys.append(f"ty:{title[:12]}|{record.year or ''}")
         keys.extend(f"it:{isbn}|{title[:6]}" for isbn in sorted(record.isbns))
+        for year in _comparable_years(record):
+            # The title proper alone: a subtitle on one side only changes the short
+            # title key. Same author and extent whatever the title's spelling.
+            if record.title and record.author:
+                keys.append(f"tpa:{record.title[:20]}|{record.author}|{year}")
+            if record.author and record.pages is not None:
+                keys.append(f"ap:{record.author}|{record.pages}|{year}")
         if record.year is not None and record.pages is not None:
             # Typos early in the title: same start, year and extent; or same author,
             # year and extent.
@@ -82,6 +94,24 @@ def blocking_keys(record: MatchRecord) -> list[str]:
             if record.author:
                 keys.append(f"ayp:{record.author}|{record.year}|{record.pages}")
     return keys
+
+
+def _comparable_years(record: MatchRecord) -> list[str]:
+    """Every year the scorer would not veto against this record's year, as key parts.
+
+    The year itself, every year the record states (printing, copyright: see
+    ``years_explained``) and, for a supplied date, the years within
+    ``SUPPLIED_YEAR_TOLERANCE``. Keys built on these years bring together exactly the
+    pairs a year apart that can still link, and keep a textbook's yearly reprints, which
+    the year veto separates anyway, in blocks of their own.
+    """
+    if record.year is None:
+        return [""]
+    years = {record.year, *record.years_stated}
+    if record.year_supplied:
+        tolerance = SUPPLIED_YEAR_TOLERANCE
+        years.update(range(record.year - tolerance, record.year + tolerance + 1))
+    return [str(y) for y in sorted(years)]
 
 
 def build_blocks(records: Iterable[MatchRecord]) -> dict[str, list[int]]:

@@ -26,6 +26,7 @@ from kitapbridge.dedup.normalize import (
     title_volume_designations,
     volume_count,
     year_from_008,
+    year_is_supplied,
     year_is_uncertain,
 )
 from kitapbridge.text import skeleton, skeleton_words, strip_nonfiling
@@ -94,6 +95,11 @@ class MatchRecord:
     years_stated: frozenset[int] = frozenset()
     """Every year the record states for itself: all of 260/264 $c (printing and copyright
     dates too, "1913, c1912") and 008 date 2 when it is a copyright or production date."""
+    author_dates: tuple[int, ...] = ()
+    """The years in the personal main entry's dates (100 $d): birth, and death if given."""
+    year_supplied: bool = False
+    """``year`` is a date the cataloguer supplied or guessed («[1911]», "[1987?]"), not
+    one printed on the item (``year_is_supplied``)."""
     title_proper_words: tuple[str, ...] = ()
     """Skeleton words of 245 $a alone."""
     school: str = ""
@@ -113,7 +119,10 @@ def match_record(
         title = strip_nonfiling(" ".join(title_field.get_subfields("a")), nonfiling)
         subtitle = " ".join(title_field.get_subfields("b"))
         responsibility = " ".join(title_field.get_subfields("c"))
-        parts.update(part_designation(v) for v in title_field.get_subfields("n", "p"))
+        parts.update(part_designation(v) for v in title_field.get_subfields("p"))
+        parts.update(
+            part_designation(v) for v in title_field.get_subfields("n") if _is_part_number(v)
+        )
         parts.update(title_volume_designations(" ".join(title_field.get_subfields("a", "b"))))
     for field in record.get_fields("773"):
         parts.update(part_designation(v) for v in field.get_subfields("g"))
@@ -122,6 +131,10 @@ def match_record(
     author, initials = _main_author(record)
     extent = " ".join(v for f in record.get_fields("300") for v in f.get_subfields("a"))
     series, series_number = _series(record)
+    year, year_supplied = _publication_year(record)
+    # A date inferred from the copyright date ("[2020]" with "©2020", RDA practice) is
+    # as good as a transcribed one: the copyright date is printed on the item.
+    year_supplied = year_supplied and year not in _copyright_years(record)
     isbns = record_isbns(record)
     leader = str(record.leader)
     return MatchRecord(
@@ -133,12 +146,16 @@ def match_record(
         responsibility=skeleton(responsibility),
         author=author,
         author_initials=initials,
+        author_dates=_author_dates(record),
         names=_names(record),
-        title_numbers=tuple(re.findall(r"\d+", title + " " + subtitle)),
-        year=_publication_year(record),
+        title_numbers=title_numbers(title + " " + subtitle),
+        year=year,
+        year_supplied=year_supplied,
         pages=page_count(extent),
         volumes=volume_count(extent),
-        edition=parse_edition(" ".join(_subfields(record, "250", "ab"))),
+        # 250 $a only: $b is the edition's statement of responsibility or a parallel
+        # statement ("New ed. $b with an introduction by …"), not another edition.
+        edition=parse_edition(" ".join(_subfields(record, "250", "a"))),
         publisher=" ".join(publisher_key(name) for name in _publishers(record)).strip(),
         country=_country(record),
         series=series,
@@ -155,6 +172,31 @@ def match_record(
         school=school,
         local_id=local_id,
     )
+
+
+_PART_NUMBER_WORDS = 3
+"""A 245 $n of more words than this is a series statement typed into $n ("Fieldiana,
+Zoology v. 7, no. 9", "Talbot collection of British pamphlets"), not a part number
+(«2-кітап», "Part I", "Book 2")."""
+
+
+def _is_part_number(value: str) -> bool:
+    return len(skeleton_words(value)) <= _PART_NUMBER_WORDS
+
+
+_OCR_DIGIT_ONE = re.compile(r"(?<![^\W\d_])l(?=\d{3}(?!\d))|(?<=\d)l(?=\d)")
+_SHORT_YEAR_RANGE = re.compile(r"\b(1[4-9]|20)(\d\d)\s*[-–]\s*(\d\d)\b")
+
+
+def title_numbers(text: str) -> tuple[str, ...]:
+    """The numbers in a title, in order, read as a cataloguer would write them in full.
+
+    OCR'd records write ``l`` for ``1`` ("August l945", "the l990s"), and a year range
+    is often shortened ("1914-18" for "1914-1918").
+    """
+    text = _OCR_DIGIT_ONE.sub("1", text)
+    text = _SHORT_YEAR_RANGE.sub(r"\1\2-\1\3", text)
+    return tuple(re.findall(r"\d+", text))
 
 
 @lru_cache(maxsize=65_536)
@@ -184,6 +226,11 @@ def _main_author(record: pymarc.Record) -> tuple[str, str]:
     return name_skeleton(surname), initials
 
 
+def _author_dates(record: pymarc.Record) -> tuple[int, ...]:
+    dates = _subfields(record, "100", "d")
+    return tuple(int(y) for y in YEAR_PATTERN.findall(dates[0])[:2]) if dates else ()
+
+
 def _names(record: pymarc.Record) -> frozenset[str]:
     names = _subfields(record, "100", "a") + _subfields(record, "700", "a")
     names += _subfields(record, "110", "a") + _subfields(record, "710", "a")
@@ -199,8 +246,9 @@ def _country(record: pymarc.Record) -> str:
     return "" if code in {"", "xx", "vp"} else code
 
 
-def _publication_year(record: pymarc.Record) -> int | None:
-    """The transcribed year (260 $c, 264 $c of a publication statement), else 008 date 1.
+def _publication_year(record: pymarc.Record) -> tuple[int | None, bool]:
+    """The transcribed year (260 $c, 264 $c of a publication statement), else 008 date 1,
+    and whether the cataloguer supplied it (``year_is_supplied``).
 
     A transcribed decade or century («[19--?]») means the year is unknown; the 008
     date is then a cataloguer's guess and is not used either.
@@ -210,13 +258,13 @@ def _publication_year(record: pymarc.Record) -> int | None:
             continue
         for value in field.get_subfields("c"):
             if (year := plausible_year(value)) is not None:
-                return year
+                return year, year_is_supplied(value)
             if year_is_uncertain(value):
-                return None
+                return None, False
     fixed = record.get("008")
     if fixed is not None and fixed.data is not None:
-        return year_from_008(fixed.data)
-    return None
+        return year_from_008(fixed.data), False
+    return None, False
 
 
 _SECOND_DATE_TYPES = frozenset("tpm")
@@ -238,6 +286,25 @@ def _stated_years(record: pymarc.Record) -> frozenset[int]:
             dates.append(fixed.data[11:15])
         years.update(int(d) for d in dates if d.isdigit() and int(d) >= EARLIEST_YEAR)
     return frozenset(years)
+
+
+def _copyright_years(record: pymarc.Record) -> set[int]:
+    """Copyright dates: 264 ind2 ``4``, "c1912"/"©2020" in 260 $c, 008 date 2 of type ``t``."""
+    values = [
+        v for f in record.get_fields("264") if f.indicator2 == "4" for v in f.get_subfields("c")
+    ]
+    values += [
+        v
+        for f in record.get_fields("260")
+        for value in f.get_subfields("c")
+        for v in re.findall(r"(?:c|©|cop\.?\s*)(\d{4})", value)
+    ]
+    years = {int(y) for v in values for y in YEAR_PATTERN.findall(v)}
+    fixed = record.get("008")
+    data = fixed.data if fixed is not None and fixed.data is not None else ""
+    if len(data) >= 15 and data[6] == "t" and data[11:15].isdigit():
+        years.add(int(data[11:15]))
+    return years
 
 
 def _publishers(record: pymarc.Record) -> list[str]:
@@ -263,7 +330,8 @@ def _series(record: pymarc.Record) -> tuple[str, str]:
                 # "RC 77-C ; 48": the number typed into $a instead of $v.
                 title_text, _, number = title_text.rpartition(";")
                 numbers = [number]
-            return skeleton(title_text), part_designation(numbers[0]) if numbers else ""
+            # Every $v: one cataloguer splits "1820-1875, $v v. 14" into two.
+            return skeleton(title_text), part_designation(" ".join(numbers)) if numbers else ""
     return "", ""
 
 

@@ -26,10 +26,16 @@ _PAGED_NUMBER = re.compile(
     r"(?<![\d\[])(\d{1,5})(?![\d\]])(?:\s*,?\s*\[\d+\])*\s*(?:pp?|pages?|с|стр|б|bet)(?![^\W\d_])",
     re.I,
 )
-_LEAVES = re.compile(r"\d+\s*(?:p\.\s*)?(?:l|ℓ|leaves|leaf|plates?)(?![^\W\d_])", re.I)
+_LEAVES = re.compile(r"\d+\s*(?:p\.\s*(?:l|ℓ)|l|ℓ|leaves|leaf|plates?)(?![^\W\d_])", re.I)
+"""Counts of leaves and plates: "4 p. l." (preliminary leaves), "2 l.", "12 plates". Only
+"p. l." takes the "p." along: in "17-445 p. plates" the 445 is pages."""
 _OCR_ONE = re.compile(r"(?<=\d)[lI](?=\d|\s*p\b|p\b)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_VOLUME_COUNT = re.compile(r"(\d{1,3})\s*(?:v\b|vols?\b|т\b|том|кн\b|ч\b|бөлім)", re.I)
+_VOLUME_COUNT = re.compile(
+    r"(\d{1,3})\s*(?:v\b|vols?\b|volumes?\b|pts?\b|parts?\b|т\b|том|кн\b|ч\b|бөлім)", re.I
+)
+_DIMENSION = re.compile(r"\d+(?:[.,]\d+)?\s*(?:x\s*\d+\s*)?(?:cm|см|mm|мм)\b", re.I)
+"""A size ("24 cm", «20 см»): typed into 300 $a instead of $c, it is no page count."""
 
 _ORDINAL_WORDS = {
     # English
@@ -55,11 +61,28 @@ _EDITION_WORDS = frozenset(
     ["ed", "edn", "edition", "izd", "izdanie", "basylym", "basylymy", "aufl", "auflage"]
 )
 """Skeletons of the word "edition" itself: "Berkley ed." and "Berkley edition" are one."""
+_ARTICLES = frozenset(["a", "an", "the"])
+"""Articles in an edition statement: "New ed." and "A new edition" are one statement."""
+_PRINTING = re.compile(
+    r"(?:\b\d+\s*(?:st|nd|rd|th|d|e|й|ый|ші|шы)?"
+    r"|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))"
+    r"\s+(?:printing|impression|thousand|завод)\b"
+    r"|\breprinted\b.*$"
+)
+"""A printing, impression or "thousand" (and a "reprinted …" note) inside an edition
+statement: RDA and BFAS make a new printing no new manifestation (dedup.md §2), so
+"Prelim. ed., second printing" is the "Prelim. ed." and «2-й завод» no second edition."""
 _BINDING_ONLY = ("в пер", "обл", "hardcover", "paperback", "pbk", "cloth", "мұқаба")
 _STEREOTYPE = ("стереотип", "stereotyp")
 
-_UNNAMED_PUBLISHER = re.compile(r"s n|б и|s l|б м|sine nomine|publisher not identified|")
-"""Placeholders for an unknown publisher ("[s.n.]", «[б. и.]»): the same as no publisher."""
+_UNNAMED_PUBLISHER = re.compile(
+    r"s n|б и|s l|б м|n p|n s|sine nomine|publisher not identified|"
+    r"(?:the )?(?:author|authors|firm|committee|office|society|department|dept|commission"
+    r"|board|bureau|institute|association|council|survey|station|division)|"
+)
+"""Placeholders for an unknown publisher ("[s.n.]", «[б. и.]», "[n.p.]") and a pointer
+back to the issuing body named elsewhere ("The Firm", "The Committee", "Author"): the
+same as no publisher name."""
 
 _LEGAL_FORMS = frozenset(
     [
@@ -103,6 +126,17 @@ _LEGAL_FORMS = frozenset(
         "pub",
         "company",
         "and",
+        "the",
+        "of",
+        "for",
+        "by",
+        "sons",
+        "son",
+        "bros",
+        "brothers",
+        "printers",
+        "printer",
+        "printed",
     ]
 )
 
@@ -144,6 +178,23 @@ def plausible_year(text: str) -> int | None:
     return None
 
 
+def year_is_supplied(text: str) -> bool:
+    """True when the first plausible year in ``text`` was supplied by the cataloguer.
+
+    ISBD brackets a date not printed on the item («[1911]», "[c1942]") and a question mark
+    marks a guess («[1987?]», "1911?"): an inference from the preface or the copyright
+    page, often a year off. A date printed on the title page is transcribed bare.
+    """
+    last = date.today().year + 1
+    for match in YEAR_PATTERN.finditer(text):
+        if EARLIEST_YEAR <= int(match.group(1)) <= last:
+            before = text[: match.start()]
+            return (
+                before.count("[") > before.count("]") or "?" in text[match.end() : match.end() + 2]
+            )
+    return False
+
+
 _DATED_008_TYPES = frozenset("cdeikmprst")
 """008/06 types whose date 1 is a publication year; ``q`` (questionable), ``n``, ``u``,
 ``b`` (B.C.) and fill characters give no usable year."""
@@ -164,7 +215,7 @@ def page_count(extent: str) -> int | None:
     and plates ("4 p. l.", "2 l.", "[7] leaves of plates") are not pages. OCR'd records
     write ``l`` for ``1`` ("4l6 p.") and "1,042 p." carries a thousands comma.
     """
-    cleaned = _THOUSANDS.sub("", _OCR_ONE.sub("1", extent))
+    cleaned = _THOUSANDS.sub("", _OCR_ONE.sub("1", _DIMENSION.sub(" ", extent)))
     if _VOLUME_COUNT.search(cleaned) and not _PAGED_NUMBER.search(cleaned):
         return None
     numbers = [int(n) for n in _NUMBER.findall(_LEAVES.sub(" ", cleaned))]
@@ -189,7 +240,7 @@ def pages_compatible(a: int, b: int) -> bool:
 @lru_cache(maxsize=16_384)
 def parse_edition(statement: str) -> Edition:
     """Read a 250 / RUSMARC 205 edition statement (see ``Edition``)."""
-    folded = fold(statement)
+    folded = " ".join(_PRINTING.sub(" ", fold(statement)).split())
     if not folded or any(folded.startswith(b) for b in _BINDING_ONLY):
         return Edition()
     flags = frozenset(
@@ -199,7 +250,9 @@ def parse_edition(statement: str) -> Edition:
     if ordinal is None and not flags:
         if any(s in folded for s in _STEREOTYPE):
             return Edition()
-        words = [w for w in skeleton_words(statement) if w not in _EDITION_WORDS]
+        words = [
+            w for w in skeleton_words(folded) if w not in _EDITION_WORDS and w not in _ARTICLES
+        ]
         return Edition(words="".join(words))
     return Edition(ordinal=ordinal, flags=flags)
 
@@ -235,6 +288,20 @@ def editions_conflict(a: Edition, b: Edition) -> bool:
     return a.words != b.words or a.flags != b.flags
 
 
+_GOVERNMENT_PRINTER = re.compile(
+    r"\b(?:g ?p ?o|h ?m ?s ?o|govt print(?:ing)? off(?:ice)?|government print(?:ing)? off(?:ice)?"
+    r"|stationery off(?:ice)?|supt docs)\b"
+)
+"""A government printer or sales agent ("U.S. G.P.O.", "H.M.S.O.", "Govt. Print. Off."):
+a record naming it instead of the issuing agency names the same publication's printer,
+not another publisher."""
+
+
+def is_government_printer(key: str) -> bool:
+    """True when a ``publisher_key`` names a government printer or sales agent."""
+    return _GOVERNMENT_PRINTER.search(key) is not None
+
+
 @lru_cache(maxsize=65_536)
 def publisher_key(name: str) -> str:
     """A publisher name without quotes, legal forms and generic words, as skeleton words.
@@ -265,15 +332,34 @@ def title_volume_designations(text: str) -> set[str]:
     return {str(int(m.group(1) or m.group(2))) for m in _TITLE_VOLUME.finditer(text)}
 
 
+_NUMERAL = re.compile(r"\d+|[^\W\d_]+")
+_ROMAN = re.compile(
+    r"(?=[ivxlcdm]{2,}$)m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+)
+"""A roman numeral of two letters or more: "xlvi", "ii". A single "v" or "i" is too often
+the abbreviation "v." (volume) or a letter to read as a number."""
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def _roman_value(numeral: str) -> int:
+    values = [_ROMAN_VALUES[c] for c in numeral]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+
+
 def part_designation(text: str) -> str:
     """A part or volume designation (245 ``$n``, 490 ``$v``, 773 ``$g``) as a comparable key.
 
-    Numbers are kept as the key («Т. 2» → ``"2"``, "Part II" → ``"ii"``); without a
-    number the skeleton of the words is the key.
+    Numbers are kept as the key, roman ones as arabic («Т. 2» → ``"2"``, "Part II" →
+    ``"2"``, "Vol. xlvi, no. 4" → ``"46.4"``); without a number the skeleton of the words
+    is the key.
     """
-    numbers = re.findall(r"\d+", text)
+    numbers = [
+        str(int(token)) if token.isdigit() else str(_roman_value(token))
+        for token in _NUMERAL.findall(fold(text))
+        if token.isdigit() or _ROMAN.fullmatch(token)
+    ]
     if numbers:
-        return ".".join(str(int(n)) for n in numbers)
+        return ".".join(numbers)
     words = skeleton_words(text)
     roman = [w for w in words if re.fullmatch(r"[ivxlc]+", w)]
     return roman[-1] if roman else "".join(words)

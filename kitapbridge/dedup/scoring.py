@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from kitapbridge.dedup.features import MatchRecord
-from kitapbridge.dedup.normalize import editions_conflict, pages_compatible
+from kitapbridge.dedup.normalize import (
+    editions_conflict,
+    is_government_printer,
+    pages_compatible,
+)
 
-RULE_VERSION = "2026-11-21.6"
+RULE_VERSION = "2026-11-22.1"
 """Stored with each cluster membership so a rule change can be traced and re-run."""
 
 
@@ -152,6 +156,8 @@ def _title(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     if a.title == b.title and a.title:
         if not a.subtitle or not b.subtitle:
             return FeatureScore("title", 0.45, "title equal, subtitle on one side only")
+        if _subtitles_alike(a, b):
+            return FeatureScore("title", 0.45, "title equal, subtitles alike")
         return FeatureScore("title", 0.35, "title equal, subtitles differ")
     distance = title_distance(a, b)
     if distance <= 0.1 and _differ_by_typos(a.title_proper_words, b.title_proper_words):
@@ -173,7 +179,35 @@ def _title(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("title", 0.2, "titles begin alike")
     if _words_contained(a.title_words, b.title_words):
         return FeatureScore("title", 0.2, "one title's words all in the other")
+    if _begins_with_words(a.title_words, b.title_words):
+        return FeatureScore("title", 0.2, "one title's words begin the other")
     return FeatureScore("title", -1.0, f"titles differ ({1 - distance:.0%} alike)")
+
+
+def _begins_with_words(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """True when the shorter title, two words or more, is the longer one's first words.
+
+    "Hoof beats" / "Hoof beats from Virginia and other lands": one cataloguer stopped at
+    the title proper's first phrase. Typos count as equal ("subcomittee"). A one-word
+    title ("Report", "Proceedings") proves nothing.
+    """
+    shorter, longer = sorted((words_a, words_b), key=len)
+    if len(shorter) < 2 or sum(map(len, shorter)) < 8 or len(shorter) == len(longer):
+        return False
+    return _differ_by_typos(shorter, longer[: len(shorter)])
+
+
+SUBTITLES_ALIKE = 90
+"""rapidfuzz ``token_set_ratio`` of the subtitle words from which two subtitles are one
+subtitle transcribed with more or fewer words ("My nightgown & slippers, and other
+humorous works" / "My nightgown and slippers, and other humorous works, prose and
+poetical")."""
+
+
+def _subtitles_alike(a: MatchRecord, b: MatchRecord) -> bool:
+    sub_a = " ".join(a.title_words[len(a.title_proper_words) :])
+    sub_b = " ".join(b.title_words[len(b.title_proper_words) :])
+    return fuzz.token_set_ratio(sub_a, sub_b) >= SUBTITLES_ALIKE
 
 
 def _words_contained(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
@@ -216,10 +250,17 @@ def _common_prefix_share(x: str, y: str) -> float:
 
 
 def _author(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    born_together = bool(a.author_dates and b.author_dates) and (
+        a.author_dates[0] == b.author_dates[0]
+    )
     if a.author and a.author == b.author:
-        if a.author_initials and b.author_initials and a.author_initials[0] != b.author_initials[0]:
+        if _initials_conflict(a.author_initials, b.author_initials) and not born_together:
             return FeatureScore("author", -0.3, "same surname, other initials")
         return FeatureScore("author", 0.2, "same main entry")
+    if len(a.author_dates) == 2 and a.author_dates == b.author_dates:
+        # Born and died in the same years: one person under a pseudonym or a married
+        # name ("Merriman, Henry Seton, 1862-1903" / "Scott, Hugh Stowell, 1862-1903").
+        return FeatureScore("author", 0.1, "main entries of the same life dates")
     if not a.author and not b.author:
         if a.names & b.names:
             return FeatureScore("author", 0.1, "shared added entry")
@@ -228,18 +269,41 @@ def _author(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     if _named_in(a.author, b) or _named_in(b.author, a):
         return FeatureScore("author", 0.15, "main entry named in the other record")
     if a.author and b.author:
-        if Levenshtein.normalized_distance(a.author, b.author) <= 0.2:
+        # OSA counts a swapped pair of letters as one edit: "Dibdin" / "Didbin".
+        typos = OSA.normalized_distance(a.author, b.author)
+        same_initials = bool(a.author_initials) and a.author_initials == b.author_initials
+        if typos <= 0.2 or (typos <= 0.25 and same_initials):
             return FeatureScore("author", 0.1, "main entries alike")
         shorter, longer = sorted((a.author, b.author), key=len)
         if len(shorter) >= 6 and longer.startswith(shorter):
             # "NATO Advanced Study Institute" / "… on the Origin of the Solar System".
             return FeatureScore("author", 0.1, "one main entry begins the other")
+        personal = not (a.corporate_author or b.corporate_author)
+        initials_agree = bool(a.author_initials and b.author_initials) and not _initials_conflict(
+            a.author_initials, b.author_initials
+        )
+        if personal and initials_agree and len(shorter) >= 5 and longer.endswith(shorter):
+            # A compound surname entered under its last part: "Crichton Smith, Iain" /
+            # "Smith, Iain Crichton", «Берлин-Либерман» / «Либерман».
+            return FeatureScore("author", 0.1, "one surname ends the other")
         if a.corporate_author or b.corporate_author:
             # Corporate headings change with the body's name and hierarchy ("United
             # States. Environmental Data Service" / "Environmental Research Laboratories").
             return FeatureScore("author", -0.1, "corporate main entries differ")
         return FeatureScore("author", -0.4, "main entries differ")
     return FeatureScore("author", -0.05, "main entry on one side only")
+
+
+def _initials_conflict(x: str, y: str) -> bool:
+    """True when neither person's initials include the other's.
+
+    "Gordon, King" / "Gordon, J. King" and "Lowndes, Belloc" / "Lowndes, Marie Belloc" name
+    one person with a forename left out; "Barnes, Arthur J." / "Barnes, Lovisa Ellen" two.
+    """
+    if not x or not y:
+        return False
+    shorter, longer = sorted((x, y), key=len)
+    return not set(shorter) <= set(longer)
 
 
 def _named_in(surname: str, other: MatchRecord) -> bool:
@@ -276,6 +340,8 @@ def _year(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("year", 0.1, f"both {a.year}")
     if years_explained(a, b):
         return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, a printing or copyright date")
+    if years_within_supplied_date(a, b):
+        return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, a supplied date off by little")
     return FeatureScore("year", YEAR_DIFFERS, f"{a.year} vs {b.year}")
 
 
@@ -290,7 +356,27 @@ def years_explained(a: MatchRecord, b: MatchRecord) -> bool:
     return a.year in b.years_stated or b.year in a.years_stated
 
 
+SUPPLIED_YEAR_TOLERANCE = 2
+"""Years a supplied date («[1911?]») may be off from the other record's and still be read
+as the same publication (dedup.md §3.3: prefer the transcribed value)."""
+
+
+def years_within_supplied_date(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when one side's year is a cataloguer's supplied date within tolerance.
+
+    "[1987?]" against "1986": the cataloguer inferred the year, and inferences are often
+    a year or two off. Two years both printed on the items (a stereotyped reprint of
+    2015 and of 2016) stay a difference.
+    """
+    if a.year is None or b.year is None or not (a.year_supplied or b.year_supplied):
+        return False
+    return abs(a.year - b.year) <= SUPPLIED_YEAR_TOLERANCE
+
+
 def _pages(a: MatchRecord, b: MatchRecord) -> FeatureScore:
+    if a.pages is None and b.pages is None and a.volumes is not None and a.volumes == b.volumes:
+        # A set's extent is its number of volumes ("14 v."): as telling as a page count.
+        return FeatureScore("pages", 0.1, f"both in {a.volumes} volumes")
     if a.pages is None or b.pages is None:
         return FeatureScore("pages", 0.0, "extent unknown on one side")
     if a.pages == b.pages:
@@ -310,14 +396,33 @@ def _publisher(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     joined_a, joined_b = a.publisher.replace(" ", ""), b.publisher.replace(" ", "")
     if words_a & words_b or Levenshtein.normalized_distance(joined_a, joined_b) <= 0.25:
         return FeatureScore("publisher", 0.1, "publishers alike")
+    if _misspelt_word_shared(words_a, words_b):
+        return FeatureScore("publisher", 0.1, "publishers alike but for a typo")
     if joined_a in _initialisms(b.publisher) or joined_b in _initialisms(a.publisher):
         return FeatureScore("publisher", 0.1, "one publisher the initials of the other")
+    same_country = not (a.country and b.country and a.country != b.country)
+    if same_country and (is_government_printer(a.publisher) or is_government_printer(b.publisher)):
+        # Government documents name the issuing agency or the government printer; a
+        # London HMSO issue against a New York trade edition is another publication.
+        return FeatureScore("publisher", 0.0, "a government printer against an agency")
     # BFAS: another publisher may make another manifestation (co-editions, reissues).
     if a.country and b.country and a.country != b.country:
         return FeatureScore(
             "publisher", -0.5, f"publishers differ, published in {a.country} vs {b.country}"
         )
     return FeatureScore("publisher", -0.3, "publishers differ")
+
+
+def _misspelt_word_shared(words_a: set[str], words_b: set[str]) -> bool:
+    """True when a long publisher word on one side has a one-letter twin on the other.
+
+    "Scibner" / "Scribner", "Putman" / "Putnam", "Hennebery" / "Henneberry".
+    """
+    return any(
+        len(x) >= 5 and len(y) >= 5 and Levenshtein.distance(x, y) <= 2 and x[0] == y[0]
+        for x in words_a
+        for y in words_b
+    )
 
 
 def _initialisms(publisher: str) -> set[str]:
@@ -336,19 +441,41 @@ def _series(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     return FeatureScore("series", 0.0, "series not shared")
 
 
+SERIES_ALIKE = 85
+"""rapidfuzz ``partial_ratio`` from which two series titles name one series: "Elizabethan
+Shakespeare" and "The Elizabethan Shakespeare", "Novelist's library" and "Roscoe's
+novelist's library"."""
+
+
+def _other_series(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when the two records' first series statements name two different series.
+
+    Their numbers then count in two numberings ("Bollingen series ; 27" and
+    "Princeton/Bollingen paperbacks ; 181" on one book) and prove nothing.
+    """
+    if not a.series or not b.series:
+        return False
+    return fuzz.partial_ratio(a.series, b.series) < SERIES_ALIKE
+
+
 def series_numbers_conflict(x: str, y: str) -> bool:
     """True when two 490 ``$v`` keys (``part_designation``) name different issues.
 
-    Years in the numbering ("1820-1875, v. 14") are the series' span, not the issue; one
+    Years in the numbering ("1820-1875, v. 14") are the series' span, not the issue, and
+    a year against an issue number ("1980" / "no. 17") is two numbering schemes; one
     cataloguer transcribing more of the numbering ("v. 46, no. 4" / "no. 4") is no other
     issue as long as the shorter run of numbers occurs, in order, in the longer.
     """
     if not x or not y or x == y:
         return False
     numbers_x, numbers_y = _issue_numbers(x), _issue_numbers(y)
+    if not numbers_x and not numbers_y:
+        return True  # numbered by year alone ("1998" / "1999"), and the years differ
     shorter, longer = sorted((numbers_x, numbers_y), key=len)
     if not shorter:
-        return True  # numbered by year alone ("1998" / "1999"), and the years differ
+        # One numbered by year ("lecture ; 1980"), the other by issue ("no. 17"): two
+        # numbering schemes, no evidence of two issues.
+        return False
     return not any(
         longer[i : i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1)
     )
@@ -393,18 +520,17 @@ def _part_transcribed_elsewhere(a: MatchRecord, b: MatchRecord) -> bool:
 def _edition_left_out(a: MatchRecord, b: MatchRecord) -> bool:
     """True when one record has no edition statement but is otherwise the same printing.
 
-    Same year, same page count: the other cataloguer transcribed "2d ed." from the title
-    page and this one did not. A revised edition out in the year of the one it revises,
-    with the very same extent, is too rare to outweigh this common omission.
+    Same year, same page count (or, for a set, the same number of volumes): the other
+    cataloguer transcribed "2d ed." from the title page and this one did not. A revised
+    edition out in the year of the one it revises, with the very same extent, is too rare
+    to outweigh this common omission.
     """
     one_sided = a.edition.stated != b.edition.stated
-    return (
-        one_sided
-        and a.year is not None
-        and a.year == b.year
-        and a.pages is not None
-        and a.pages == b.pages
+    same_extent = (a.pages is not None and a.pages == b.pages) or (
+        # A multi-volume set (no page count on either side) in the same number of volumes.
+        a.pages is None and b.pages is None and a.volumes is not None and a.volumes == b.volumes
     )
+    return one_sided and a.year is not None and a.year == b.year and same_extent
 
 
 def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
@@ -412,13 +538,13 @@ def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
     if a.record_type != b.record_type:
         vetoes.append(Veto.FORMAT)
     years_differ = a.year is not None and b.year is not None and a.year != b.year
-    if years_differ and not years_explained(a, b):
+    if years_differ and not (years_explained(a, b) or years_within_supplied_date(a, b)):
         vetoes.append(Veto.YEAR)
     if editions_conflict(a.edition, b.edition) and not _edition_left_out(a, b):
         vetoes.append(Veto.EDITION)
     if a.parts != b.parts and not _part_transcribed_elsewhere(a, b):
         vetoes.append(Veto.PART)
-    if series_numbers_conflict(a.series_number, b.series_number):
+    if series_numbers_conflict(a.series_number, b.series_number) and not _other_series(a, b):
         vetoes.append(Veto.SERIES_NUMBER)
     if a.volumes != b.volumes and a.volumes is not None and b.volumes is not None:
         vetoes.append(Veto.VOLUMES)

@@ -27,6 +27,8 @@ def test_keys_of_a_kazakh_record_are_script_neutral() -> None:
         "ta:kazakadebietinintarihyokulyk|kakisev",
         "ty:kazakadebiet|2008",
         "it:9786011000031|kazaka",
+        "tpa:kazakadebietinintari|kakisev|2008",
+        "ap:kakisev|320|2008",
         "typ:kaza|2008|320",
         "ayp:kakisev|2008|320",
     ]
@@ -56,3 +58,43 @@ def test_oversized_blocks_are_compared_by_sorted_neighbourhood() -> None:
 def test_incremental_blocking_keeps_only_pairs_with_a_new_record() -> None:
     records = [match_record(n, book("Әліппе", year=2016)) for n in range(4)]
     assert candidate_pairs(records, only=frozenset({3})) == [(0, 3), (1, 3), (2, 3)]
+
+
+def test_a_subtitle_on_one_side_and_a_supplied_year_apart_still_meet() -> None:
+    # Goldfinch val: "The ministry to the congregation" [1898] / "…; lectures on
+    # homiletics" [1897] shared no key before ``tpa:``/``ap:``.
+    bare = book("The ministry to the congregation", author="Kern, John A.", year=1898,
+                pages="xiv, 551 p.", language="eng")  # fmt: skip
+    bare["260"]["c"] = "[1898]"
+    subtitled = book("The ministry to the congregation", subtitle="lectures on homiletics",
+                     author="Kern, John Adam", year=1897, pages="xvii, 551 p.",
+                     language="eng")  # fmt: skip
+    other_author = book("The ministry to the congregation", subtitle="sermons",
+                        author="Brown, A.", year=1890, pages="300 p.", language="eng")  # fmt: skip
+    records = [match_record(i, r) for i, r in enumerate((bare, subtitled, other_author))]
+    assert candidate_pairs(records) == [(0, 1)]
+
+
+def test_yearless_keys_carry_every_year_the_record_could_still_link_with() -> None:
+    # A printed year: that year only, so a textbook's yearly reprints (vetoed anyway)
+    # get no block across years. A supplied year: two years either side. A copyright
+    # year the record states: that year too.
+    printed = match_record(0, book("Математика", author="Абылкасымова, А. Е.", year=2015,
+                                   pages="272 б."))  # fmt: skip
+    supplied_record = book("Математика", author="Абылкасымова, А. Е.", year=2015,
+                           pages="272 б.")  # fmt: skip
+    supplied_record["260"]["c"] = "[2015?]"
+    copyright_record = book("Математика", author="Абылкасымова, А. Е.", year=2015,
+                            pages="272 б.")  # fmt: skip
+    copyright_record["260"]["c"] = "2015, c2013."
+
+    def tpa(record_id: int, record: object) -> list[str]:
+        keys = blocking_keys(match_record(record_id, record))  # type: ignore[arg-type]
+        return [k.rpartition("|")[2] for k in keys if k.startswith("tpa:")]
+
+    assert [k for k in blocking_keys(printed) if k.startswith(("tpa:", "ap:"))] == [
+        "tpa:matematika|abylkasymova|2015",
+        "ap:abylkasymova|272|2015",
+    ]
+    assert tpa(1, supplied_record) == ["2013", "2014", "2015", "2016", "2017"]
+    assert tpa(2, copyright_record) == ["2013", "2015"]

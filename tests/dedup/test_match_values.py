@@ -155,7 +155,18 @@ def test_publisher_key_drops_legal_forms_and_script() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "key"), [("Т. 2", "2"), ("Ч. 1", "1"), ("Part II", "ii"), ("1-бөлім", "1")]
+    ("text", "key"),
+    [
+        ("Т. 2", "2"),
+        ("Ч. 1", "1"),
+        ("Part II", "2"),
+        ("Part 2", "2"),
+        ("1-бөлім", "1"),
+        # Roman volume numbers read as arabic; the abbreviation "v." is no numeral.
+        ("Vol. xlvi, no. 4, whole no. 117", "46.4.117"),
+        ("v. 46, no. 4", "46.4"),
+        ("Part I", "i"),
+    ],
 )
 def test_part_designation(text: str, key: str) -> None:
     assert part_designation(text) == key
