@@ -1,0 +1,180 @@
+"""The conversion's fast paths give exactly what the general code gives.
+
+Conversion reads a regular record in one piece (``decode.decode_record``), builds
+pymarc objects without their argument checks (``marc.fields``) and skips repairs a
+clean record does not need. Each shortcut is compared here with the general path
+on every ISO 2709 record of the shared fixtures and on generated records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymarc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kitapbridge.marc import encodings
+from kitapbridge.marc.decode import decode_record
+from kitapbridge.marc.fields import indicators, new_data_field, subfield, subfields_of
+from kitapbridge.marc.formats import MarcFormat, UnknownFormatError, sniff_format
+from kitapbridge.marc.iso2709 import iter_chunks, parse_record
+from kitapbridge.marc.issues import Issue, RecordError
+from kitapbridge.marc.pipeline import convert_record
+from kitapbridge.marc.reading import read_marc_file
+from tests.marc.test_iso2709 import iso_record
+
+
+def _shape(record: pymarc.Record) -> tuple[object, ...]:
+    """Everything a record holds, with the type of every field and subfield."""
+    return (
+        str(record.leader),
+        [
+            (
+                type(field),
+                field.tag,
+                field.control_field,
+                field.data,
+                field.indicators,
+                type(field.indicators),
+                [(type(sub), tuple(sub)) for sub in field.subfields],
+            )
+            for field in record.fields
+        ],
+    )
+
+
+def _iso2709_files(root: Path) -> list[Path]:
+    found = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        try:
+            with path.open("rb") as stream:
+                if sniff_format(stream.read(4096)) is MarcFormat.ISO2709:
+                    found.append(path)
+        except UnknownFormatError:
+            continue
+    return found
+
+
+def _both_readings(chunk: bytes, encoding: str) -> tuple[object, object]:
+    try:
+        raw = parse_record(chunk)
+    except RecordError:
+        return None, None
+    fast_issues: list[Issue] = []
+    slow_issues: list[Issue] = []
+    fast = decode_record(raw, encoding, fast_issues)
+    slow = decode_record(raw, encoding, slow_issues, field_by_field=True)
+    return (_shape(fast), fast_issues), (_shape(slow), slow_issues)
+
+
+def test_fields_built_without_checks_equal_pymarc_fields() -> None:
+    subfields = [pymarc.Subfield("a", "Абай жолы /"), pymarc.Subfield("c", "Әуезов.")]
+    expected = pymarc.Field(tag="245", indicators=pymarc.Indicators("1", "0"), subfields=subfields)
+    built = new_data_field("245", indicators("10"), subfields_of(["aАбай жолы /", "cӘуезов."]))
+    assert set(pymarc.Field.__slots__) == {
+        "tag",
+        "data",
+        "_indicators",
+        "subfields",
+        "__pos",
+        "control_field",
+    }, "pymarc.Field changed its slots: check marc.fields.new_data_field"
+    for name in ("tag", "data", "indicators", "subfields", "control_field"):
+        assert getattr(built, name) == getattr(expected, name), name
+    assert type(built.indicators) is pymarc.Indicators
+    assert all(type(sub) is pymarc.Subfield for sub in built.subfields)
+    assert subfield("a", "x") == pymarc.Subfield("a", "x")
+    assert list(built) == list(expected)
+    assert built.as_marc("utf-8") == expected.as_marc("utf-8")
+    assert str(built) == str(expected)
+
+
+def test_every_fixture_record_reads_the_same_in_one_piece_and_field_by_field(
+    marc_fixtures: Path,
+) -> None:
+    files = _iso2709_files(marc_fixtures)
+    assert len(files) > 40
+    compared = 0
+    for path in files:
+        with path.open("rb") as stream:
+            for chunk in iter_chunks(stream):
+                for encoding in (encodings.UTF8, encodings.CP1251, encodings.CP866):
+                    fast, slow = _both_readings(chunk.data, encoding)
+                    assert fast == slow, (path, chunk.index, encoding)
+                    compared += fast is not None
+    assert compared > 1400  # 473 readable records, three encodings each
+
+
+_BYTES = st.binary(max_size=30).map(lambda b: b.replace(b"\x1e", b"").replace(b"\x1d", b""))
+_SUBFIELDS = st.lists(
+    st.tuples(st.sampled_from([b"a", b"b", b"A", b"\xd0", b""]), _BYTES), min_size=1, max_size=4
+)
+# mostly regular fields (two indicators, then subfields), some arbitrary bytes
+_CONTENT = st.one_of(
+    st.tuples(st.sampled_from([b"  ", b"10", b"#4", b"\xd0\x90", b"1"]), _SUBFIELDS).map(
+        lambda f: f[0] + b"".join(b"\x1f" + code + value for code, value in f[1])
+    ),
+    _BYTES,
+)
+_FIELDS = st.lists(
+    st.tuples(st.sampled_from(["001", "008", "100", "245", "650", "0 2", "9ZZ"]), _CONTENT),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    fields=_FIELDS,
+    encoding=st.sampled_from([e for e in encodings.SUPPORTED_ENCODINGS if e != encodings.MARC8]),
+)
+def test_generated_records_read_the_same_in_one_piece_and_field_by_field(
+    fields: list[tuple[str, bytes]], encoding: str
+) -> None:
+    fast, slow = _both_readings(iso_record(fields), encoding)
+    assert fast == slow
+
+
+def test_regular_utf8_record_is_read_in_one_piece_with_its_damage_reported() -> None:
+    value = "10\x1faАбай ".encode() + b"\xd0" + " жолы\x1fc\ufffd".encode()
+    raw = parse_record(iso_record([("001", b"kz-1"), ("245", value)]))
+    issues: list[Issue] = []
+    decoded = decode_record(raw, encodings.UTF8, issues)
+    assert decoded["245"].subfields == [
+        pymarc.Subfield("a", "Абай \ufffd жолы"),
+        pymarc.Subfield("c", "\ufffd"),
+    ]
+    assert [(i.code, i.message) for i in issues] == [
+        ("replacement-characters", "1 U+FFFD in the source: text was lost before this export"),
+        ("undecodable-bytes", "1 byte sequences are not utf-8 and became U+FFFD"),
+    ]
+
+
+def test_reader_hands_its_cut_to_conversion_once(marc_fixtures: Path) -> None:
+    path = marc_fixtures / "ruby-marc" / "cp866_multirecord.marc"
+    with_cut = list(read_marc_file(path))
+    assert len(with_cut) == 2
+    assert all(source.cut is not None for source in with_cut)
+    without_cut = list(read_marc_file(path))
+    for source in without_cut:
+        source.cut = None
+    for first, second in zip(with_cut, without_cut, strict=True):
+        converted, reparsed = convert_record(first), convert_record(second)
+        assert first.cut is None, "the cut is released once used"
+        assert converted.issues == reparsed.issues
+        assert converted.decisions == reparsed.decisions
+        assert converted.record is not None and reparsed.record is not None
+        assert _shape(converted.record) == _shape(reparsed.record)
+
+
+@pytest.mark.parametrize("text", ["Абай", "cafe\u0301", "a\x07b"])
+def test_subfields_of_splits_code_and_value(text: str) -> None:
+    assert subfields_of([f"a{text}", "b", ""]) == [
+        pymarc.Subfield("a", text),
+        pymarc.Subfield("b", ""),
+        pymarc.Subfield("", ""),
+    ]
