@@ -165,9 +165,9 @@ def _regular_fields(raw: RawRecord, text: str) -> list[pymarc.Field] | None:
         if tag.startswith("00"):
             fields.append(pymarc.Field(tag=tag, data=field_text))
             continue
-        if field_text[2:3] != "\x1f" or not field_text[:2].isascii():
-            return None
         pieces = field_text.split("\x1f")
+        if len(pieces) == 1 or len(pieces[0]) != 2 or not pieces[0].isascii():
+            return None
         fields.append(new_data_field(tag, indicators(pieces[0]), subfields_of(pieces[1:])))
     return fields
 

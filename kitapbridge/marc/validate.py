@@ -7,13 +7,15 @@ in the import report.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from operator import itemgetter
 
 import pymarc
 
 from kitapbridge.marc.isbn import is_valid_isbn, leading_isbn
 from kitapbridge.marc.issues import Issue
-from kitapbridge.text.homoglyphs import repair_homoglyphs
+from kitapbridge.text.homoglyphs import CYRILLIC_LETTERS, LATIN_LETTERS, repair_homoglyphs
 
 RECORD_STATUS = frozenset("acdnp")
 BIBLIOGRAPHIC_TYPES = frozenset("acdefgijkmoprt")
@@ -34,6 +36,13 @@ NON_REPEATABLE = frozenset({
 })
 # fmt: on
 MAIN_ENTRY_TAGS = frozenset({"100", "110", "111", "130"})
+
+# ``repair_homoglyphs`` changes only words holding letters of both scripts; 0x1F
+# between values is not a word character, so no such word spans two values.
+_MIXED_SCRIPT_WORD = re.compile(
+    f"[{CYRILLIC_LETTERS}]\\w*?[{LATIN_LETTERS}]|[{LATIN_LETTERS}]\\w*?[{CYRILLIC_LETTERS}]"
+)
+_VALUE = itemgetter(1)
 
 
 def validate_record(record: pymarc.Record) -> list[Issue]:
@@ -95,10 +104,14 @@ def _homoglyph_issues(record: pymarc.Record) -> list[Issue]:
     They are reported, not changed: the record keeps what the school typed, and
     the search index folds them anyway (``kitapbridge.text``).
     """
-    issues = []
-    for field in record.fields:
-        if field.control_field or not "100" <= field.tag < "800":
-            continue
+    issues: list[Issue] = []
+    headings = [
+        field for field in record.fields if not field.control_field and "100" <= field.tag < "800"
+    ]
+    values = "\x1f".join("\x1f".join(map(_VALUE, field.subfields)) for field in headings)
+    if not _MIXED_SCRIPT_WORD.search(values):
+        return issues  # the common case: no word to look at value by value
+    for field in headings:
         for code, value in field.subfields:
             if value.isascii() or not code.isalpha():
                 continue

@@ -8,6 +8,7 @@ on every ISO 2709 record of the shared fixtures and on generated records.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pymarc
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kitapbridge.marc import encodings
+from kitapbridge.marc import encodings, normalise, validate
 from kitapbridge.marc.decode import decode_record
 from kitapbridge.marc.fields import indicators, new_data_field, subfield, subfields_of
 from kitapbridge.marc.formats import MarcFormat, UnknownFormatError, sniff_format
@@ -23,6 +24,7 @@ from kitapbridge.marc.iso2709 import iter_chunks, parse_record
 from kitapbridge.marc.issues import Issue, RecordError
 from kitapbridge.marc.pipeline import convert_record
 from kitapbridge.marc.reading import read_marc_file
+from kitapbridge.text.homoglyphs import repair_homoglyphs
 from tests.marc.test_iso2709 import iso_record
 
 
@@ -177,4 +179,75 @@ def test_subfields_of_splits_code_and_value(text: str) -> None:
         pymarc.Subfield("a", text),
         pymarc.Subfield("b", ""),
         pymarc.Subfield("", ""),
+    ]
+
+
+_TEXT = st.text(
+    alphabet=st.sampled_from(
+        ["a", "Z", " ", "\t", "\x7f", "\x00", "\x1f", "\x1e", "\ufffe", "е", "\u0301", "é", "Ә"]
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    subfields=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "6", "A", "", "ab", "$", "ж"]), _TEXT), max_size=4
+    )
+)
+def test_a_field_found_clean_in_one_pass_needs_no_repair(subfields: list[tuple[str, str]]) -> None:
+    as_subfields = [pymarc.Subfield(code, value) for code, value in subfields]
+    field = pymarc.Field(tag="245", indicators=pymarc.Indicators("1", "0"), subfields=as_subfields)
+    issues: list[Issue] = []
+    repaired = normalise._repair_subfields(field, issues)
+    if normalise._is_clean_field(as_subfields):
+        assert repaired == as_subfields
+        assert issues == []
+    elif as_subfields and all(c in {"a", "b", "6"} and v for c, v in subfields):
+        # valid codes, values not empty: only a value's text can need repair
+        assert any(
+            normalise._FORBIDDEN_CHARACTERS.search(v) or not unicodedata.is_normalized("NFC", v)
+            for _c, v in subfields
+        )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    values=st.lists(
+        st.text(
+            alphabet=st.sampled_from(
+                ["a", "K", "é", "а", "К", "қ", "ә", "ə", "1", " ", "-", "\u0301"]
+            ),
+            max_size=8,
+        ),
+        max_size=4,
+    )
+)
+def test_values_without_a_mixed_script_word_are_not_looked_at_one_by_one(values: list[str]) -> None:
+    if not validate._MIXED_SCRIPT_WORD.search("\x1f".join(values)):
+        assert all(repair_homoglyphs(value) == value for value in values)
+
+
+def test_homoglyphs_are_still_reported_value_by_value() -> None:
+    record = pymarc.Record()
+    record.add_field(
+        pymarc.Field(
+            tag="245",
+            indicators=pymarc.Indicators("1", "0"),
+            subfields=[pymarc.Subfield("a", "Kапитанская дочка"), pymarc.Subfield("2", "rubbk")],
+        ),
+        pymarc.Field(
+            tag="650",
+            indicators=pymarc.Indicators(" ", "7"),
+            subfields=[pymarc.Subfield("a", "әдебиетi"), pymarc.Subfield("x", "Қазақ")],
+        ),
+    )
+    assert [(i.tag, i.message) for i in validate._homoglyph_issues(record)] == [
+        (
+            "245",
+            "$a 'Kапитанская дочка' mixes Latin and Cyrillic look-alikes "
+            "(reads as 'Капитанская дочка')",
+        ),
+        ("650", "$a 'әдебиетi' mixes Latin and Cyrillic look-alikes (reads as 'әдебиеті')"),
     ]
