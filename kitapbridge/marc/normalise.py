@@ -234,6 +234,6 @@ def record_lengths(record: pymarc.Record) -> tuple[int, int]:
         if field.control_field:
             data += len((field.data or "").encode("utf-8")) + 1
         else:
-            text = "".join(code + value for code, value in field.subfields)
+            text = "".join(map("".join, field.subfields))  # each Subfield is (code, value)
             data += 3 + len(field.subfields) + len(text.encode("utf-8"))
     return base + data + 1, base

@@ -8,6 +8,7 @@ on every ISO 2709 record of the shared fixtures and on generated records.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from pathlib import Path
 
@@ -15,13 +16,16 @@ import pymarc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
-from kitapbridge.marc import encodings, normalise, validate
+from kitapbridge.marc import encodings, normalise, validate, writers
 from kitapbridge.marc.decode import decode_record
 from kitapbridge.marc.fields import indicators, new_data_field, subfield, subfields_of
 from kitapbridge.marc.formats import MarcFormat, UnknownFormatError, sniff_format
 from kitapbridge.marc.iso2709 import iter_chunks, parse_record
 from kitapbridge.marc.issues import Issue, RecordError
+from kitapbridge.marc.leader import LeaderAsFound
+from kitapbridge.marc.marcxml import MARC21_NAMESPACE
 from kitapbridge.marc.pipeline import convert_record
 from kitapbridge.marc.reading import read_marc_file
 from kitapbridge.text.homoglyphs import repair_homoglyphs
@@ -251,3 +255,58 @@ def test_homoglyphs_are_still_reported_value_by_value() -> None:
         ),
         ("650", "$a 'әдебиетi' mixes Latin and Cyrillic look-alikes (reads as 'әдебиеті')"),
     ]
+
+
+def _lxml_collection(records: list[pymarc.Record]) -> bytes:
+    """The MARCXML collection as lxml's incremental writer writes it (the reference)."""
+    xsi = "http://www.w3.org/2001/XMLSchema-instance"
+    stream = io.BytesIO()
+    with etree.xmlfile(stream, encoding="UTF-8") as xml:
+        xml.write_declaration()
+        with xml.element(
+            "{" + MARC21_NAMESPACE + "}collection",
+            {"{" + xsi + "}schemaLocation": writers._SCHEMA_LOCATION},
+            nsmap={None: MARC21_NAMESPACE, "xsi": xsi},
+        ):
+            for record in records:
+                xml.write("\n")
+                xml.write(writers.record_to_xml_element(record))
+            xml.write("\n")
+    return stream.getvalue()
+
+
+_XML_TEXT = st.text(
+    alphabet=st.sampled_from(["a", "Ә", " ", "&", "<", ">", '"', "'", "\r", "\n", "\t", "\x7f"]),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tag=st.sampled_from(["245", "9Ab", "a&b", "0 2"]),
+    first=st.sampled_from([" ", "1", "#", "&", "\t", "Ә"]),
+    subfields=st.lists(st.tuples(st.sampled_from(["a", "6", "Z", "<", "", "ab"]), _XML_TEXT)),
+    control=_XML_TEXT,
+    leader=st.sampled_from(["00000nam a2200000 i 4500", "00000nam&a2200000 i 4500"]),
+)
+def test_marcxml_written_as_text_is_what_lxml_writes(
+    tag: str, first: str, subfields: list[tuple[str, str]], control: str, leader: str
+) -> None:
+    record = pymarc.Record()
+    record.leader = LeaderAsFound(leader)
+    record.add_field(pymarc.Field(tag="001", data=control))
+    as_subfields = [pymarc.Subfield(code, value) for code, value in subfields]
+    record.add_field(new_data_field(tag, pymarc.Indicators(first, "0"), as_subfields))
+    stream = io.BytesIO()
+    with writers.MarcXmlWriter(stream) as writer:
+        writer.write(record)
+        writer.write(record)
+    assert stream.getvalue() == _lxml_collection([record, record])
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x1f", "\ud800"])
+def test_marcxml_refuses_what_xml_cannot_hold_as_lxml_does(bad: str) -> None:
+    record = pymarc.Record()
+    record.add_field(pymarc.Field(tag="001", data=f"kz{bad}1"))
+    with pytest.raises(ValueError):
+        writers.record_to_marcxml(record)
