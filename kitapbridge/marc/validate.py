@@ -15,7 +15,7 @@ import pymarc
 
 from kitapbridge.marc.isbn import is_valid_isbn, leading_isbn
 from kitapbridge.marc.issues import Issue
-from kitapbridge.text.homoglyphs import CYRILLIC_LETTERS, LATIN_LETTERS, repair_homoglyphs
+from kitapbridge.text.homoglyphs import LATIN_LETTERS, repair_homoglyphs
 
 RECORD_STATUS = frozenset("acdnp")
 BIBLIOGRAPHIC_TYPES = frozenset("acdefgijkmoprt")
@@ -37,11 +37,9 @@ NON_REPEATABLE = frozenset({
 # fmt: on
 MAIN_ENTRY_TAGS = frozenset({"100", "110", "111", "130"})
 
-# ``repair_homoglyphs`` changes only words holding letters of both scripts; 0x1F
-# between values is not a word character, so no such word spans two values.
-_MIXED_SCRIPT_WORD = re.compile(
-    f"[{CYRILLIC_LETTERS}]\\w*?[{LATIN_LETTERS}]|[{LATIN_LETTERS}]\\w*?[{CYRILLIC_LETTERS}]"
-)
+# ``repair_homoglyphs`` changes only words holding letters of both scripts, and ASCII
+# values are not looked at: without a Latin letter in a non-ASCII value, nothing to report.
+_LATIN_LETTER = re.compile(f"[{LATIN_LETTERS}]")
 _VALUE = itemgetter(1)
 
 
@@ -108,9 +106,11 @@ def _homoglyph_issues(record: pymarc.Record) -> list[Issue]:
     headings = [
         field for field in record.fields if not field.control_field and "100" <= field.tag < "800"
     ]
-    values = "\x1f".join("\x1f".join(map(_VALUE, field.subfields)) for field in headings)
-    if not _MIXED_SCRIPT_WORD.search(values):
-        return issues  # the common case: no word to look at value by value
+    values = [
+        value for field in headings for value in map(_VALUE, field.subfields) if not value.isascii()
+    ]
+    if not _LATIN_LETTER.search("\x1f".join(values)):
+        return issues  # the common case: no value to look at word by word
     for field in headings:
         for code, value in field.subfields:
             if value.isascii() or not code.isalpha():
