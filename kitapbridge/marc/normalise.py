@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter, itemgetter
 
 import pymarc
@@ -46,8 +47,12 @@ def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Recor
     character of an ISBN in 020 $a becomes X (``kitapbridge.marc.isbn``).
     """
     fields: list[pymarc.Field] = []
+    # the common case, checked for the whole record at once: no subfield to repair
+    clean = _are_clean_subfields(
+        list(chain.from_iterable(f.subfields for f in record.fields if not f.control_field))
+    )
     for field in record.fields:
-        normalised = _normalise_field(field, issues)
+        normalised = _normalise_field(field, issues, clean)
         if normalised is not None:
             fields.append(normalised)
     fields.sort(key=_TAG_OF)
@@ -108,7 +113,9 @@ def _normalise_leader(leader: str, issues: list[Issue]) -> str:
     return "".join(chars)
 
 
-def _normalise_field(field: pymarc.Field, issues: list[Issue]) -> pymarc.Field | None:
+def _normalise_field(
+    field: pymarc.Field, issues: list[Issue], clean_subfields: bool
+) -> pymarc.Field | None:
     tag = field.tag
     if not _is_valid_tag(tag):
         issues.append(Issue("bad-tag", f"field with invalid tag {tag!r} dropped", tag=tag))
@@ -121,7 +128,7 @@ def _normalise_field(field: pymarc.Field, issues: list[Issue]) -> pymarc.Field |
             Issue("control-tag-with-subfields", "data field under a control tag", tag=tag)
         )
         return pymarc.Field(tag=tag, data=" ".join(sub.value for sub in field.subfields))
-    subfields = _normalise_subfields(field, issues)
+    subfields = field.subfields if clean_subfields else _normalise_subfields(field, issues)
     if not subfields:
         issues.append(Issue("empty-field", "data field without subfields dropped", tag=tag))
         return None
@@ -162,10 +169,10 @@ def _is_valid_tag(tag: str) -> bool:
     return _VALID_TAG.fullmatch(tag) is not None
 
 
-def _is_clean_field(subfields: list[pymarc.Subfield]) -> bool:
+def _are_clean_subfields(subfields: list[pymarc.Subfield]) -> bool:
     """Nothing to repair: valid codes, and values not empty, clean and NFC.
 
-    Values joined by 0x1F are NFC only when each is (0x1F blocks composition),
+    Values joined by 0x1F are NFC exactly when each is (0x1F blocks composition),
     and have one more part than delimiters only when no value holds one.
     """
     if not _VALID_CODES.issuperset(map(_CODE, subfields)):
@@ -182,7 +189,7 @@ def _is_clean_field(subfields: list[pymarc.Subfield]) -> bool:
 
 
 def _normalise_subfields(field: pymarc.Field, issues: list[Issue]) -> list[pymarc.Subfield]:
-    if _is_clean_field(field.subfields):
+    if _are_clean_subfields(field.subfields):
         return field.subfields  # the common case: nothing to repair
     return _repair_subfields(field, issues)
 

@@ -205,7 +205,7 @@ def test_a_field_found_clean_in_one_pass_needs_no_repair(subfields: list[tuple[s
     field = pymarc.Field(tag="245", indicators=pymarc.Indicators("1", "0"), subfields=as_subfields)
     issues: list[Issue] = []
     repaired = normalise._repair_subfields(field, issues)
-    if normalise._is_clean_field(as_subfields):
+    if normalise._are_clean_subfields(as_subfields):
         assert repaired == as_subfields
         assert issues == []
     elif as_subfields and all(c in {"a", "b", "6"} and v for c, v in subfields):
@@ -312,3 +312,18 @@ def test_marcxml_refuses_what_xml_cannot_hold_as_lxml_does(bad: str) -> None:
     record.add_field(pymarc.Field(tag="001", data=f"kz{bad}1"))
     with pytest.raises(ValueError):
         writers.record_to_marcxml(record)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    first=st.lists(st.tuples(st.sampled_from(["a", "b", "A", ""]), _TEXT), min_size=1, max_size=3),
+    second=st.lists(st.tuples(st.sampled_from(["a", "6", "ab"]), _TEXT), min_size=1, max_size=3),
+)
+def test_a_record_is_clean_exactly_when_each_of_its_fields_is(
+    first: list[tuple[str, str]], second: list[tuple[str, str]]
+) -> None:
+    one = [pymarc.Subfield(code, value) for code, value in first]
+    two = [pymarc.Subfield(code, value) for code, value in second]
+    assert normalise._are_clean_subfields(one + two) == (
+        normalise._are_clean_subfields(one) and normalise._are_clean_subfields(two)
+    )
