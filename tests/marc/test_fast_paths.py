@@ -17,11 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from stdnum import isbn as stdnum_isbn
 
 from kitapbridge.marc import encodings, normalise, validate, writers
 from kitapbridge.marc.decode import decode_record
 from kitapbridge.marc.fields import indicators, new_data_field, subfield, subfields_of
 from kitapbridge.marc.formats import MarcFormat, UnknownFormatError, sniff_format
+from kitapbridge.marc.isbn import is_valid_isbn
 from kitapbridge.marc.iso2709 import iter_chunks, parse_record
 from kitapbridge.marc.issues import Issue, RecordError
 from kitapbridge.marc.leader import LeaderAsFound
@@ -327,3 +329,21 @@ def test_a_record_is_clean_exactly_when_each_of_its_fields_is(
     assert normalise._are_clean_subfields(one + two) == (
         normalise._are_clean_subfields(one) and normalise._are_clean_subfields(two)
     )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    number=st.one_of(
+        st.from_regex(r"97[89][0-9]{10}", fullmatch=True),
+        st.from_regex(r"[0-9]{13}", fullmatch=True),
+        st.from_regex(r"[0-9 -]{9,14}[0-9Xx]", fullmatch=True),
+    )
+)
+def test_isbn_check_is_python_stdnum_s(number: str) -> None:
+    assert is_valid_isbn(number) == stdnum_isbn.is_valid(number)
+
+
+def test_isbn_check_accepts_and_refuses_compact_isbn13() -> None:
+    assert is_valid_isbn("9786010000001")  # 978601000000 → check digit 1
+    assert not is_valid_isbn("9786010000007")
+    assert not is_valid_isbn("9776010000002")  # right check digit, not an ISBN prefix
