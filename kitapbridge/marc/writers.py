@@ -18,7 +18,8 @@ import re
 from abc import ABC, abstractmethod
 from enum import StrEnum
 from functools import lru_cache
-from operator import itemgetter
+from itertools import accumulate
+from operator import attrgetter, itemgetter
 from types import TracebackType
 from typing import BinaryIO, Protocol, Self
 
@@ -84,26 +85,29 @@ def record_to_iso2709(record: pymarc.Record) -> bytes:
     13-byte directory entry (standards doc §5). Raises ``RecordError`` for a
     field over 9,999 bytes or a record over 99,999 bytes; MARCXML has no limit.
     """
-    directory: list[bytes] = []
-    data: list[bytes] = []
-    position = 0
-    for field in record.fields:
+    fields = record.fields
+    contents: list[bytes] = []
+    for field in fields:
         if field.control_field:
-            content = (field.data or "").encode("utf-8") + b"\x1e"
+            text = field.data or ""
         else:
+            first, second = field.indicators or _BLANK_INDICATORS
             # a Subfield is the pair (code, value): joined, it is code + value
-            text = "\x1f".join(map("".join, field.subfields))
-            indicators = (field.indicator1 or " ") + (field.indicator2 or " ")
-            content = (indicators + "\x1f" + text + "\x1e").encode("utf-8")
-        if len(content) > MAX_FIELD_LENGTH:
-            raise RecordError(
-                f"field {field.tag} has {len(content)} bytes; ISO 2709 allows {MAX_FIELD_LENGTH}"
-                " (write MARCXML instead)"
-            )
-        directory.append(f"{field.tag}{len(content):04d}{position:05d}".encode("ascii"))
-        data.append(content)
-        position += len(content)
-    base = LEADER_LENGTH + 12 * len(directory) + 1
+            text = f"{first or ' '}{second or ' '}\x1f" + "\x1f".join(map("".join, field.subfields))
+        contents.append((text + "\x1e").encode("utf-8"))
+    lengths = list(map(len, contents))
+    if lengths and max(lengths) > MAX_FIELD_LENGTH:
+        tag, too_long = next(
+            (f.tag, n) for f, n in zip(fields, lengths, strict=True) if n > MAX_FIELD_LENGTH
+        )
+        raise RecordError(
+            f"field {tag} has {too_long} bytes; ISO 2709 allows {MAX_FIELD_LENGTH}"
+            " (write MARCXML instead)"
+        )
+    starts = accumulate(lengths, initial=0)
+    directory = "".join(map(_DIRECTORY_ENTRY.format, map(_TAG_OF, fields), lengths, starts))
+    position = sum(lengths)
+    base = LEADER_LENGTH + 12 * len(fields) + 1
     length = base + position + 1
     if length > MAX_RECORD_LENGTH:
         raise RecordError(
@@ -112,7 +116,8 @@ def record_to_iso2709(record: pymarc.Record) -> bytes:
         )
     leader = str(record.leader)
     leader = f"{length:05d}{leader[5:9]}a{leader[10:12]}{base:05d}{leader[17:24]}"
-    return leader.encode("ascii") + b"".join(directory) + b"\x1e" + b"".join(data) + b"\x1d"
+    head = (leader + directory).encode("ascii")
+    return head + b"\x1e" + b"".join(contents) + b"\x1d"
 
 
 class Iso2709Writer(_StreamWriter):
@@ -214,6 +219,9 @@ _PLAIN_TEXT = re.compile("[0-9A-Za-z ]*")
 _NEEDS_ESCAPE = re.compile("[&<>\r]")
 _NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CODE = itemgetter(0)
+_TAG_OF = attrgetter("tag")
+_BLANK_INDICATORS = pymarc.Indicators(" ", " ")
+_DIRECTORY_ENTRY = "{}{:04d}{:05d}"
 
 
 def _is_plain(text: str) -> bool:

@@ -347,3 +347,27 @@ def test_isbn_check_accepts_and_refuses_compact_isbn13() -> None:
     assert is_valid_isbn("9786010000001")  # 978601000000 → check digit 1
     assert not is_valid_isbn("9786010000007")
     assert not is_valid_isbn("9776010000002")  # right check digit, not an ISBN prefix
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    subfields=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "6"]), _XML_TEXT), min_size=1, max_size=4
+    ),
+    control=_XML_TEXT,
+)
+def test_iso2709_is_what_pymarc_writes_for_a_record_within_limits(
+    subfields: list[tuple[str, str]], control: str
+) -> None:
+    record = pymarc.Record(force_utf8=True)
+    record.leader = pymarc.Leader("00000nam a2200000 i 4500")
+    record.add_field(pymarc.Field(tag="001", data=control))
+    record.add_field(
+        pymarc.Field(
+            tag="245",
+            indicators=pymarc.Indicators("1", "0"),
+            subfields=[pymarc.Subfield(code, value) for code, value in subfields],
+        )
+    )
+    ours = writers.record_to_iso2709(record)
+    assert ours == record.as_marc()
