@@ -17,6 +17,7 @@ import pymarc
 if TYPE_CHECKING:
     # Only for the annotation: ``kitapbridge.marc`` imports this module for
     # ``SourceRecord``, so a run-time import here would be circular.
+    from kitapbridge.marc.iso2709 import RawRecord
     from kitapbridge.marc.issues import Issue
 
 
@@ -87,6 +88,9 @@ class SourceRecord:
     source_name: str = ""
     """The file name or database URL (without password) it came from."""
     issues: list[Issue] = field(default_factory=list)
+    cut: RawRecord | None = field(default=None, repr=False, compare=False)
+    """For ISO 2709: ``raw`` as the reader already cut it into fields (its issues are in
+    ``issues``), so that conversion does not parse the record a second time."""
 
 
 class Connector(Protocol):

@@ -12,6 +12,7 @@ import re
 import pymarc
 
 from kitapbridge.marc import encodings
+from kitapbridge.marc.fields import indicators, new_data_field, subfields_of
 from kitapbridge.marc.flavour import Flavour, FlavourEvidence
 from kitapbridge.marc.iso2709 import RawField, RawRecord
 from kitapbridge.marc.issues import Issue
@@ -19,6 +20,7 @@ from kitapbridge.marc.leader import LeaderAsFound
 from kitapbridge.marc.mojibake import may_be_double_encoded, repair_double_encoding
 
 _DELIMITER_AND_CODE = re.compile(rb"\x1f.", re.DOTALL)
+_REPLACEMENT_BYTES = "\ufffd".encode()
 
 
 def raw_evidence(raw: RawRecord) -> FlavourEvidence:
@@ -85,20 +87,41 @@ def values_for_detection(raw: RawRecord) -> bytes:
     return _DELIMITER_AND_CODE.sub(b"  ", b" ".join(raw_field.data for raw_field in raw.fields))
 
 
-def decode_record(raw: RawRecord, encoding: str, issues: list[Issue]) -> pymarc.Record:
+def decode_record(
+    raw: RawRecord, encoding: str, issues: list[Issue], *, field_by_field: bool = False
+) -> pymarc.Record:
     """Build the pymarc record; indicators and subfield codes are kept as found.
 
     Damage found while decoding (replacement characters, missing indicators) is
     appended to ``issues``; normalisation repairs what can be repaired later.
+    A record of regular fields is decoded in one piece; MARC-8, suspected double
+    encoding and irregular fields are read field by field (``field_by_field``
+    forces that reading, which gives the same result: tests compare the two).
     """
     record = pymarc.Record(to_unicode=True, force_utf8=True)
     # pymarc would write "a" into Leader/09 and "4500" into 20-23; in RUSMARC/UNIMARC
     # Leader/09 is the type of control, and the crosswalk reads it from the source.
     record.leader = LeaderAsFound(raw.leader)
+    data = raw.text_bytes()
+    text = data.decode("ascii") if data.isascii() else None
+    suspect_double_encoding = False
+    if encoding == encodings.UTF8 and text is None:
+        text = data.decode("utf-8", errors="replace")
+        suspect_double_encoding = may_be_double_encoded(text)
+    if encoding != encodings.MARC8 and not suspect_double_encoding and not field_by_field:
+        # The field terminators joining the values are ASCII in every supported
+        # encoding but MARC-8, so the decoded text splits back into the same fields.
+        if text is None:
+            text = encodings.decode_text(data, encoding)
+        fields = _regular_fields(raw, text)
+        if fields is not None:
+            record.fields = fields
+            replaced = text.count("\ufffd")
+            if replaced and encoding == encodings.UTF8:
+                replaced -= data.count(_REPLACEMENT_BYTES)
+            _report_replacements(raw, encoding, replaced, issues)
+            return record
     replaced = repaired = 0
-    suspect_double_encoding = encoding == encodings.UTF8 and may_be_double_encoded(
-        raw.text_bytes().decode("utf-8", errors="replace")
-    )
     for raw_field in raw.fields:
         if raw_field.is_control:
             text = _decode(raw_field.data, encoding)
@@ -122,9 +145,38 @@ def decode_record(raw: RawRecord, encoding: str, issues: list[Issue]) -> pymarc.
                 f"{repaired} values were UTF-8 encoded twice and were repaired",
             )
         )
+    _report_replacements(raw, encoding, replaced, issues)
+    return record
+
+
+def _regular_fields(raw: RawRecord, text: str) -> list[pymarc.Field] | None:
+    """The record's fields from its decoded ``text``; None when a data field is irregular.
+
+    Regular: two ASCII indicators, then subfields. Anything else (no subfield
+    delimiter, missing or non-ASCII indicators) is left to the field-by-field
+    reading, which reports it.
+    """
+    texts = text.split("\x1e")
+    if len(texts) != len(raw.fields):
+        return None
+    fields = []
+    for raw_field, field_text in zip(raw.fields, texts, strict=True):
+        tag = raw_field.tag
+        if tag.startswith("00"):
+            fields.append(pymarc.Field(tag=tag, data=field_text))
+            continue
+        pieces = field_text.split("\x1f")
+        if len(pieces) == 1 or len(pieces[0]) != 2 or not pieces[0].isascii():
+            return None
+        fields.append(new_data_field(tag, indicators(pieces[0]), subfields_of(pieces[1:])))
+    return fields
+
+
+def _report_replacements(raw: RawRecord, encoding: str, replaced: int, issues: list[Issue]) -> None:
+    """Issues for U+FFFD the source carried and for the ``replaced`` ones decoding made."""
     replaced_in_source = 0
     if encoding == encodings.UTF8:
-        replaced_in_source = sum(f.data.count("\ufffd".encode()) for f in raw.fields)
+        replaced_in_source = sum(f.data.count(_REPLACEMENT_BYTES) for f in raw.fields)
     if replaced_in_source > 0:
         issues.append(
             Issue(
@@ -139,7 +191,6 @@ def decode_record(raw: RawRecord, encoding: str, issues: list[Issue]) -> pymarc.
                 f"{replaced} byte sequences are not {encoding} and became U+FFFD",
             )
         )
-    return record
 
 
 def _data_field(

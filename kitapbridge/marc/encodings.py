@@ -23,6 +23,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from operator import mul
 
 from pymarc.marc8 import MARC8ToUnicode
 
@@ -178,14 +179,14 @@ def _candidate_totals(
     already below the best full score is not pattern-checked; and code pages that
     read every high byte of the record the same way share one score.
     """
-    letter_scores = {name: _letter_score(name, counts) for name in candidates}
+    letter_scores = {name: _letter_score(name, high, counts) for name in candidates}
     totals: dict[str, float] = {}
     scored_texts: dict[str, str] = {}
     for name in sorted(candidates, key=lambda n: -letter_scores[n]):
         best = max(totals.values(), default=-math.inf)
         if name == MARC8:
             if letter_scores[name] >= best - _SCORE_MARGIN:
-                totals[name] = _marc8_score(data, counts)
+                totals[name] = _marc8_score(data, high)
             else:
                 totals[name] = letter_scores[name]
             continue
@@ -201,20 +202,28 @@ def _candidate_totals(
     return totals
 
 
-def _letter_score(name: str, counts: Counter[int]) -> float:
+def _letter_score(name: str, high: bytes, counts: Counter[int]) -> float:
     if name == MARC8:
         # the best MARC-8 can do: every diacritic placed before a letter
-        combining = sum(counts[byte] for byte in _ANSEL_COMBINING)
-        spacing = sum(counts[byte] for byte in _ANSEL_SPACING)
-        undefined = sum(counts.values()) - combining - spacing
+        combining, spacing = _ansel_counts(high)
+        undefined = len(high) - combining - spacing
         return (
             combining * letters.PUNCTUATION_SCORE
             + spacing * letters.LATIN_ACCENTED_SCORE
             + undefined * letters.JUNK_CHARACTER_SCORE
         )
+    # weight × count per distinct byte, summed in the order the bytes first occur
     weights = _byte_weights(name)
-    score = sum(weights[byte - 0x80] * count for byte, count in counts.items())
-    return score + letters.CODE_PAGE_PRIOR.get(name, 0.0) * sum(counts.values())
+    score = sum(map(mul, map(weights.__getitem__, counts.keys()), counts.values()))
+    return score + letters.CODE_PAGE_PRIOR.get(name, 0.0) * len(high)
+
+
+def _ansel_counts(high: bytes) -> tuple[int, int]:
+    """How many of the high bytes are ANSEL combining diacritics, and how many spacing."""
+    return (
+        len(high) - len(high.translate(None, _ANSEL_COMBINING)),
+        len(high) - len(high.translate(None, _ANSEL_SPACING)),
+    )
 
 
 def _pattern_score(name: str, data: bytes, high_text: str) -> float:
@@ -226,12 +235,11 @@ def _pattern_score(name: str, data: bytes, high_text: str) -> float:
     return score
 
 
-def _marc8_score(data: bytes, counts: Counter[int]) -> float:
+def _marc8_score(data: bytes, high: bytes) -> float:
     # An ANSEL diacritic precedes the letter it modifies; elsewhere it is noise.
-    combining = sum(counts[byte] for byte in _ANSEL_COMBINING)
+    combining, spacing = _ansel_counts(high)
     placed = sum(len(m.group()) - 1 for m in _MARC8_COMBINING_BEFORE_LETTER.finditer(data))
-    spacing = sum(counts[byte] for byte in _ANSEL_SPACING)
-    undefined = sum(counts.values()) - combining - spacing
+    undefined = len(high) - combining - spacing
     return (
         placed * letters.PUNCTUATION_SCORE
         + (combining - placed) * letters.JUNK_CHARACTER_SCORE
@@ -242,8 +250,10 @@ def _marc8_score(data: bytes, counts: Counter[int]) -> float:
 
 @cache
 def _byte_weights(name: str) -> tuple[float, ...]:
-    """Score of each byte 0x80-0xFF as the code page reads it."""
-    return tuple(_character_score(decode_text(bytes([byte]), name)) for byte in range(0x80, 0x100))
+    """Score of each byte 0x80-0xFF as the code page reads it, indexed by the byte (ASCII 0)."""
+    return (0.0,) * 0x80 + tuple(
+        _character_score(decode_text(bytes([byte]), name)) for byte in range(0x80, 0x100)
+    )
 
 
 def _character_score(ch: str) -> float:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from kitapbridge.marc.issues import Issue, RecordError, Severity
 
@@ -43,6 +43,7 @@ _TAG = re.compile(rb"[ -~]{3}")
 _DIRECTORY_ENTRY = re.compile(rb"[ -~]{3}[0-9]{9}")
 _DIRECTORY = re.compile(rb"(?:[ -~]{3}[0-9]{9})+")
 _MAX_LEADER_SHIFT = 8
+_new_raw_field = tuple.__new__
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,12 @@ class RawChunk:
         return self.data.endswith(b"\x1d")
 
 
-@dataclass
-class RawField:
-    """A field as bytes: ``data`` excludes the field terminator."""
+class RawField(NamedTuple):
+    """A field as bytes: ``data`` excludes the field terminator.
+
+    A named tuple rather than a dataclass: readers make one per field, and a
+    tuple is built without a Python-level ``__init__``.
+    """
 
     tag: str
     data: bytes
@@ -250,13 +254,15 @@ def _fields_from_directory(directory: bytes, data: bytes) -> list[RawField] | No
     if len(directory) % DIRECTORY_ENTRY_LENGTH or not _DIRECTORY.fullmatch(directory):
         return None
     fields = []
-    for pos in range(0, len(directory), DIRECTORY_ENTRY_LENGTH):
-        length = int(directory[pos + 3 : pos + 7])
-        start = int(directory[pos + 7 : pos + 12])
+    entries = directory.decode("ascii")  # all printable ASCII: the pattern matched
+    data_length = len(data)
+    for pos in range(0, len(entries), DIRECTORY_ENTRY_LENGTH):
+        length = int(entries[pos + 3 : pos + 7])
+        start = int(entries[pos + 7 : pos + 12])
         end = start + length
-        if length == 0 or end > len(data) or data[end - 1] != FIELD_TERMINATOR:
+        if length == 0 or end > data_length or data[end - 1] != FIELD_TERMINATOR:
             return None
-        fields.append(RawField(directory[pos : pos + 3].decode("ascii"), data[start : end - 1]))
+        fields.append(_new_raw_field(RawField, (entries[pos : pos + 3], data[start : end - 1])))
     # Every field ends at a terminator; equal counts mean no field spans another's end.
     if data.count(b"\x1e") != len(fields):
         return None

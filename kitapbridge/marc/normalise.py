@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from itertools import chain
+from operator import attrgetter, itemgetter
 
 import pymarc
 
@@ -20,8 +23,13 @@ _VALID_CODES = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 _VALID_TAG = re.compile(r"[0-9]{3}|[0-9A-Z]{3}|[0-9a-z]{3}")
 # C0 controls other than tab, newline and carriage return are not allowed in XML 1.0,
 # and 0x1D-0x1F inside a value would break ISO 2709 structure.
-_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_LEADER_CHARACTER = re.compile(r"[0-9A-Za-z ]")
+_FORBIDDEN = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_FORBIDDEN_CHARACTERS = re.compile(f"[{_FORBIDDEN}]")
+_NOT_LEADER_CHARACTER = re.compile(r"[^0-9A-Za-z ]")
+# A data field's values, checked in one pass: not empty, no forbidden characters.
+_CLEAN_VALUES = re.compile(f"[^{_FORBIDDEN}]+(?:\x1f[^{_FORBIDDEN}]+)*")
+_CODE, _VALUE = itemgetter(0), itemgetter(1)
+_TAG_OF = attrgetter("tag")
 DEFAULT_LEADER = "00000nam a2200000 u 4500"
 """For a record that lost its leader: a book, encoding level ``u`` (unknown)."""
 
@@ -39,11 +47,15 @@ def normalise_record(record: pymarc.Record, issues: list[Issue]) -> pymarc.Recor
     character of an ISBN in 020 $a becomes X (``kitapbridge.marc.isbn``).
     """
     fields: list[pymarc.Field] = []
+    # the common case, checked for the whole record at once: no subfield to repair
+    clean = _are_clean_subfields(
+        list(chain.from_iterable(f.subfields for f in record.fields if not f.control_field))
+    )
     for field in record.fields:
-        normalised = _normalise_field(field, issues)
+        normalised = _normalise_field(field, issues, clean)
         if normalised is not None:
             fields.append(normalised)
-    fields.sort(key=lambda f: f.tag)
+    fields.sort(key=_TAG_OF)
     for field in fields:
         if field.tag == "020":
             _repair_isbn(field, issues)
@@ -89,7 +101,7 @@ def _normalise_leader(leader: str, issues: list[Issue]) -> str:
             Issue("bad-leader-length", f"leader has {len(leader)} characters: {leader!r}")
         )
         leader = leader[:24].ljust(24)
-    chars = [ch if _LEADER_CHARACTER.fullmatch(ch) else " " for ch in leader]
+    chars = list(_NOT_LEADER_CHARACTER.sub(" ", leader))
     if chars != list(leader):
         issues.append(Issue("bad-leader-character", f"leader characters replaced: {leader!r}"))
     if chars[6] == " ":
@@ -101,9 +113,11 @@ def _normalise_leader(leader: str, issues: list[Issue]) -> str:
     return "".join(chars)
 
 
-def _normalise_field(field: pymarc.Field, issues: list[Issue]) -> pymarc.Field | None:
+def _normalise_field(
+    field: pymarc.Field, issues: list[Issue], clean_subfields: bool
+) -> pymarc.Field | None:
     tag = field.tag
-    if not _VALID_TAG.fullmatch(tag):
+    if not _is_valid_tag(tag):
         issues.append(Issue("bad-tag", f"field with invalid tag {tag!r} dropped", tag=tag))
         return None
     if field.control_field:
@@ -114,7 +128,7 @@ def _normalise_field(field: pymarc.Field, issues: list[Issue]) -> pymarc.Field |
             Issue("control-tag-with-subfields", "data field under a control tag", tag=tag)
         )
         return pymarc.Field(tag=tag, data=" ".join(sub.value for sub in field.subfields))
-    subfields = _normalise_subfields(field, issues)
+    subfields = field.subfields if clean_subfields else _normalise_subfields(field, issues)
     if not subfields:
         issues.append(Issue("empty-field", "data field without subfields dropped", tag=tag))
         return None
@@ -150,11 +164,37 @@ def _indicator(value: str | None, tag: str, issues: list[Issue]) -> str:
     return " "
 
 
+@lru_cache(maxsize=4096)
+def _is_valid_tag(tag: str) -> bool:
+    return _VALID_TAG.fullmatch(tag) is not None
+
+
+def _are_clean_subfields(subfields: list[pymarc.Subfield]) -> bool:
+    """Nothing to repair: valid codes, and values not empty, clean and NFC.
+
+    Values joined by 0x1F are NFC exactly when each is (0x1F blocks composition),
+    and have one more part than delimiters only when no value holds one.
+    """
+    if not _VALID_CODES.issuperset(map(_CODE, subfields)):
+        return False
+    try:
+        values = "\x1f".join(map(_VALUE, subfields))
+    except TypeError:  # a value that is None
+        return False
+    return (
+        _CLEAN_VALUES.fullmatch(values) is not None
+        and values.count("\x1f") == len(subfields) - 1
+        and (values.isascii() or unicodedata.is_normalized("NFC", values))
+    )
+
+
 def _normalise_subfields(field: pymarc.Field, issues: list[Issue]) -> list[pymarc.Subfield]:
-    if all(code in _VALID_CODES and value for code, value in field.subfields) and _is_clean(
-        "".join(value for _code, value in field.subfields)
-    ):
+    if _are_clean_subfields(field.subfields):
         return field.subfields  # the common case: nothing to repair
+    return _repair_subfields(field, issues)
+
+
+def _repair_subfields(field: pymarc.Field, issues: list[Issue]) -> list[pymarc.Subfield]:
     subfields: list[pymarc.Subfield] = []
     for code, value in field.subfields:
         text = _clean_text(value or "", field.tag, issues)
@@ -181,12 +221,6 @@ def _normalise_subfields(field: pymarc.Field, issues: list[Issue]) -> list[pymar
     return subfields
 
 
-def _is_clean(text: str) -> bool:
-    if text.isascii():
-        return text.isprintable()
-    return unicodedata.is_normalized("NFC", text) and not _FORBIDDEN_CHARACTERS.search(text)
-
-
 def _clean_text(text: str, tag: str, issues: list[Issue]) -> str:
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
@@ -207,6 +241,6 @@ def record_lengths(record: pymarc.Record) -> tuple[int, int]:
         if field.control_field:
             data += len((field.data or "").encode("utf-8")) + 1
         else:
-            text = "".join(code + value for code, value in field.subfields)
+            text = "".join(map("".join, field.subfields))  # each Subfield is (code, value)
             data += 3 + len(field.subfields) + len(text.encode("utf-8"))
     return base + data + 1, base

@@ -89,7 +89,7 @@ def _source_record(
     source: SourceRecord, flavour: Flavour | Auto, encoding: str, conversion: Conversion
 ) -> pymarc.Record:
     if source.record is None and source.raw_format == MarcFormat.ISO2709.value:
-        return _decode_iso2709(source.raw, flavour, encoding, conversion)
+        return _decode_iso2709(source, flavour, encoding, conversion)
     if source.record is not None:
         record = copy_record(source.record)  # normalisation must not change the source
     else:
@@ -113,12 +113,14 @@ def _source_record(
 
 
 def _decode_iso2709(
-    raw_bytes: bytes, flavour: Flavour | Auto, encoding: str, conversion: Conversion
+    source: SourceRecord, flavour: Flavour | Auto, encoding: str, conversion: Conversion
 ) -> pymarc.Record:
-    raw = parse_record(raw_bytes)
-    # ``read_marc_file`` has already carried the structural issues of its records.
-    carried = set(conversion.issues)
-    conversion.issues.extend(issue for issue in raw.issues if issue not in carried)
+    raw, source.cut = source.cut, None  # used once: a batch of sources holds only its bytes
+    if raw is None:
+        raw = parse_record(source.raw)
+        # A connector may have carried the structural issues of its records already.
+        carried = set(conversion.issues)
+        conversion.issues.extend(issue for issue in raw.issues if issue not in carried)
     evidence = decode.raw_evidence(raw)
     decision = _flavour(evidence, flavour)
     _note_flavour(decision, conversion)

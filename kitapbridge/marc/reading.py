@@ -33,9 +33,10 @@ def read_marc_file(
 
     The format is sniffed from the content unless given. ISO 2709 records are
     yielded undecoded (``record=None``): their encoding is decided per record by
-    ``convert_record``; they are cut into fields here only for ``local_id`` (the
+    ``convert_record``; they are cut into fields here for ``local_id`` (the
     001, which is ASCII in every encoding) and the structural problems
-    recovered from (``issues``). A MARCXML record's raw bytes are its element wrapped in
+    recovered from (``issues``), and the cut is kept (``SourceRecord.cut``) for
+    ``convert_record`` to decode. A MARCXML record's raw bytes are its element wrapped in
     the file's declaration and root namespaces (a document of its own). The
     other formats carry Unicode text and are yielded parsed, with ``local_id``
     from 001. A record that cannot be read is yielded with ``record=None`` and
@@ -89,6 +90,7 @@ def _cut_iso2709(source: SourceRecord) -> None:
         source.issues.append(Issue(UNREADABLE, error.reason, Severity.ERROR))
         return
     source.issues.extend(raw.issues)
+    source.cut = raw
     field_001 = raw.first("001")
     if field_001 is not None:
         source.local_id = field_001.data.decode("ascii", errors="replace").strip() or None

@@ -7,13 +7,15 @@ in the import report.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from operator import attrgetter, itemgetter
 
 import pymarc
 
 from kitapbridge.marc.isbn import is_valid_isbn, leading_isbn
 from kitapbridge.marc.issues import Issue
-from kitapbridge.text.homoglyphs import repair_homoglyphs
+from kitapbridge.text.homoglyphs import LATIN_LETTERS, repair_homoglyphs
 
 RECORD_STATUS = frozenset("acdnp")
 BIBLIOGRAPHIC_TYPES = frozenset("acdefgijkmoprt")
@@ -35,18 +37,25 @@ NON_REPEATABLE = frozenset({
 # fmt: on
 MAIN_ENTRY_TAGS = frozenset({"100", "110", "111", "130"})
 
+# ``repair_homoglyphs`` changes only words holding letters of both scripts, and ASCII
+# values are not looked at: without a Latin letter in a non-ASCII value, nothing to report.
+_LATIN_LETTER = re.compile(f"[{LATIN_LETTERS}]")
+_VALUE = itemgetter(1)
+_TAG_OF = attrgetter("tag")
+
 
 def validate_record(record: pymarc.Record) -> list[Issue]:
     """Structure warnings for a MARC21 record (empty when it is sound)."""
-    issues = _leader_issues(str(record.leader))
-    tags = Counter(field.tag for field in record.fields)
-    type_of_record = str(record.leader)[6:7]
+    leader = str(record.leader)
+    issues = _leader_issues(leader)
+    tags = Counter(map(_TAG_OF, record.fields))
+    type_of_record = leader[6:7]
     bibliographic = type_of_record in BIBLIOGRAPHIC_TYPES
     if bibliographic and "245" not in tags:
         issues.append(Issue("missing-245", "no title statement (245)", tag="245"))
     if "008" not in tags:
         issues.append(Issue("missing-008", "no fixed-length data elements (008)", tag="008"))
-    for field in record.get_fields("008"):
+    for field in record.get_fields("008") if "008" in tags else ():
         expected = 32 if type_of_record in HOLDINGS_TYPES else 40
         if len(field.data or "") != expected:
             issues.append(
@@ -56,15 +65,16 @@ def validate_record(record: pymarc.Record) -> list[Issue]:
                     tag="008",
                 )
             )
-    for tag, count in sorted(tags.items()):
-        if count > 1 and tag in NON_REPEATABLE:
+    for tag, count in sorted(item for item in tags.items() if item[1] > 1):
+        if tag in NON_REPEATABLE:
             issues.append(
                 Issue("repeated-field", f"non-repeatable {tag} occurs {count} times", tag=tag)
             )
     main_entries = sum(tags[tag] for tag in MAIN_ENTRY_TAGS)
     if main_entries > 1:
         issues.append(Issue("several-main-entries", f"{main_entries} main entry fields (1XX)"))
-    issues.extend(_isbn_issues(record))
+    if "020" in tags:
+        issues.extend(_isbn_issues(record))
     issues.extend(_homoglyph_issues(record))
     for field in record.fields:
         if field.tag.startswith("00") != field.control_field:
@@ -95,10 +105,16 @@ def _homoglyph_issues(record: pymarc.Record) -> list[Issue]:
     They are reported, not changed: the record keeps what the school typed, and
     the search index folds them anyway (``kitapbridge.text``).
     """
-    issues = []
-    for field in record.fields:
-        if field.control_field or not "100" <= field.tag < "800":
-            continue
+    issues: list[Issue] = []
+    headings = [
+        field for field in record.fields if not field.control_field and "100" <= field.tag < "800"
+    ]
+    values = [
+        value for field in headings for value in map(_VALUE, field.subfields) if not value.isascii()
+    ]
+    if not _LATIN_LETTER.search("\x1f".join(values)):
+        return issues  # the common case: no value to look at word by word
+    for field in headings:
         for code, value in field.subfields:
             if value.isascii() or not code.isalpha():
                 continue

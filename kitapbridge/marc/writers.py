@@ -14,9 +14,12 @@ tags, indicators and subfield codes.
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
-from contextlib import ExitStack
 from enum import StrEnum
+from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter, itemgetter
 from types import TracebackType
 from typing import BinaryIO, Protocol, Self
 
@@ -82,25 +85,29 @@ def record_to_iso2709(record: pymarc.Record) -> bytes:
     13-byte directory entry (standards doc §5). Raises ``RecordError`` for a
     field over 9,999 bytes or a record over 99,999 bytes; MARCXML has no limit.
     """
-    directory: list[bytes] = []
-    data: list[bytes] = []
-    position = 0
-    for field in record.fields:
+    fields = record.fields
+    contents: list[bytes] = []
+    for field in fields:
         if field.control_field:
-            content = (field.data or "").encode("utf-8") + b"\x1e"
+            text = field.data or ""
         else:
-            text = "\x1f".join(code + value for code, value in field.subfields)
-            indicators = (field.indicator1 or " ") + (field.indicator2 or " ")
-            content = (indicators + "\x1f" + text + "\x1e").encode("utf-8")
-        if len(content) > MAX_FIELD_LENGTH:
-            raise RecordError(
-                f"field {field.tag} has {len(content)} bytes; ISO 2709 allows {MAX_FIELD_LENGTH}"
-                " (write MARCXML instead)"
-            )
-        directory.append(f"{field.tag}{len(content):04d}{position:05d}".encode("ascii"))
-        data.append(content)
-        position += len(content)
-    base = LEADER_LENGTH + 12 * len(directory) + 1
+            first, second = field.indicators or _BLANK_INDICATORS
+            # a Subfield is the pair (code, value): joined, it is code + value
+            text = f"{first or ' '}{second or ' '}\x1f" + "\x1f".join(map("".join, field.subfields))
+        contents.append((text + "\x1e").encode("utf-8"))
+    lengths = list(map(len, contents))
+    if lengths and max(lengths) > MAX_FIELD_LENGTH:
+        tag, too_long = next(
+            (f.tag, n) for f, n in zip(fields, lengths, strict=True) if n > MAX_FIELD_LENGTH
+        )
+        raise RecordError(
+            f"field {tag} has {too_long} bytes; ISO 2709 allows {MAX_FIELD_LENGTH}"
+            " (write MARCXML instead)"
+        )
+    starts = accumulate(lengths, initial=0)
+    directory = "".join(map(_DIRECTORY_ENTRY.format, map(_TAG_OF, fields), lengths, starts))
+    position = sum(lengths)
+    base = LEADER_LENGTH + 12 * len(fields) + 1
     length = base + position + 1
     if length > MAX_RECORD_LENGTH:
         raise RecordError(
@@ -109,7 +116,8 @@ def record_to_iso2709(record: pymarc.Record) -> bytes:
         )
     leader = str(record.leader)
     leader = f"{length:05d}{leader[5:9]}a{leader[10:12]}{base:05d}{leader[17:24]}"
-    return leader.encode("ascii") + b"".join(directory) + b"\x1e" + b"".join(data) + b"\x1d"
+    head = (leader + directory).encode("ascii")
+    return head + b"\x1e" + b"".join(contents) + b"\x1d"
 
 
 class Iso2709Writer(_StreamWriter):
@@ -157,28 +165,101 @@ def record_to_xml_element(record: pymarc.Record) -> etree._Element:
     return root
 
 
+def record_to_marcxml(record: pymarc.Record) -> bytes:
+    """The record's ``marc:record`` element as UTF-8, exactly as lxml serialises
+    ``record_to_xml_element`` inside a MARCXML collection.
+
+    Written as text rather than built as an lxml tree: a tree costs an element per
+    subfield and was most of the MARCXML conversion's time. A record whose
+    leader, tags, indicators or codes are not plain letters, digits and blanks,
+    or whose text has characters XML cannot hold, goes through lxml (which
+    escapes the former and refuses the latter as it always did); a normalised
+    record never does.
+    """
+    leader = leader_with_lengths(record)
+    parts = [_RECORD_START, "<leader>", leader, "</leader>"]
+    plain = _is_plain(leader)
+    for field in record.fields:
+        tag = field.tag
+        plain = plain and _is_plain_tag(tag)
+        if field.control_field:
+            data = field.data or ""
+            if _NEEDS_ESCAPE.search(data):
+                data = _escape(data)
+            parts.append(f'<controlfield tag="{tag}">{data}</controlfield>')
+            continue
+        first, second = field.indicator1 or " ", field.indicator2 or " "
+        plain = plain and first in _PLAIN_CHARACTERS and second in _PLAIN_CHARACTERS
+        plain = plain and _PLAIN_CHARACTERS.issuperset(map(_CODE, field.subfields))
+        start = f'<datafield tag="{tag}" ind1="{first}" ind2="{second}"'
+        if not field.subfields:
+            parts.append(start + "/>")  # as lxml writes an element without content
+            continue
+        parts.append(start + ">")
+        parts.extend(
+            [
+                f'<subfield code="{code}">'
+                f"{_escape(value) if _NEEDS_ESCAPE.search(value) else value}</subfield>"
+                for code, value in field.subfields
+            ]
+        )
+        parts.append("</datafield>")
+    parts.append("</record>")
+    text = "".join(parts)
+    if not plain or _NOT_XML_CHARACTER.search(text):
+        return etree.tostring(
+            record_to_xml_element(record), encoding="UTF-8", xml_declaration=False
+        )
+    return text.encode("utf-8")
+
+
+_RECORD_START = f'<record xmlns="{MARC21_NAMESPACE}">'
+_PLAIN_CHARACTERS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ")
+_PLAIN_TEXT = re.compile("[0-9A-Za-z ]*")
+_NEEDS_ESCAPE = re.compile("[&<>\r]")
+_NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CODE = itemgetter(0)
+_TAG_OF = attrgetter("tag")
+_BLANK_INDICATORS = pymarc.Indicators(" ", " ")
+_DIRECTORY_ENTRY = "{}{:04d}{:05d}"
+
+
+def _is_plain(text: str) -> bool:
+    return _PLAIN_TEXT.fullmatch(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _is_plain_tag(tag: str) -> bool:
+    return _is_plain(tag)
+
+
+def _escape(text: str) -> str:
+    """Character data as libxml2 escapes it (``\\r`` too, or a parser would drop it)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
 class MarcXmlWriter(_StreamWriter):
-    """A ``<collection>`` written incrementally with ``lxml.etree.xmlfile``."""
+    """A ``<collection>`` written record by record (``record_to_marcxml``)."""
 
     def __init__(self, stream: BinaryIO) -> None:
-        self._exit = ExitStack()
-        self._xml = self._exit.enter_context(etree.xmlfile(stream, encoding="UTF-8"))
-        self._xml.write_declaration()
-        self._exit.enter_context(
-            self._xml.element(
-                "{" + MARC21_NAMESPACE + "}collection",
-                {"{" + _XSI + "}schemaLocation": _SCHEMA_LOCATION},
-                nsmap={None: MARC21_NAMESPACE, "xsi": _XSI},
-            )
-        )
+        self._stream = stream
+        self._stream.write(_COLLECTION_START)
 
     def write(self, record: pymarc.Record) -> None:
-        self._xml.write("\n")
-        self._xml.write(record_to_xml_element(record))
+        self._stream.write(b"\n" + record_to_marcxml(record))
 
     def close(self) -> None:
-        self._xml.write("\n")
-        self._exit.close()
+        self._stream.write(b"\n</collection>")
+        self._stream.flush()
+
+
+_COLLECTION_START = (
+    b"<?xml version='1.0' encoding='UTF-8'?>\n"
+    + f'<collection xmlns="{MARC21_NAMESPACE}" xmlns:xsi="{_XSI}" '
+    f'xsi:schemaLocation="{_SCHEMA_LOCATION}">'.encode()
+)
 
 
 class MarcJsonWriter(_StreamWriter):

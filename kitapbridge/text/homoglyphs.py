@@ -70,8 +70,11 @@ _TO_CYRILLIC = str.maketrans(_LATIN_TO_CYRILLIC)
 _TO_CYRILLIC_KAZAKH = str.maketrans({**_LATIN_TO_CYRILLIC, **_KAZAKH_OVERRIDES})
 _TO_LATIN = str.maketrans(_CYRILLIC_TO_LATIN)
 
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F\u0259\u018F]")
+CYRILLIC_LETTERS = "\u0400-\u04ff"
+LATIN_LETTERS = "A-Za-z\u00c0-\u024f\u0259\u018f"
+"""The two scripts as regular-expression class contents (what counts as a letter of each)."""
+_CYRILLIC = re.compile(f"[{CYRILLIC_LETTERS}]")
+_LATIN = re.compile(f"[{LATIN_LETTERS}]")
 _WORD = re.compile(r"\w+")
 _KAZAKH_LETTERS = re.compile(r"[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 
