@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ SHARED_FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures"
 POSTGRES_URL = os.environ.get(
     "KITAPBRIDGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+LEASE_KEY = "kitapbridge-test-db:"
 REDIS_URL = os.environ.get("KITAPBRIDGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -81,15 +83,35 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    """A real Redis; each test gets a flushed database number of its own."""
+    """A real Redis; each test gets a flushed database number of its own.
+
+    The number is claimed with a lease key in database 0, not derived from the xdist
+    worker name, so two test runs on one machine (two checkouts, a CI run beside a
+    developer's) never flush each other's queues.
+    """
     require_server("Redis", REDIS_URL, 6379)
     import redis
 
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    db = 1 + int(worker.removeprefix("gw") or 0) % 14
-    url = REDIS_URL.rsplit("/", 1)[0] + f"/{db}"
+    base = REDIS_URL.rsplit("/", 1)[0]
+    leases = redis.Redis.from_url(f"{base}/0")
+    lease = uuid.uuid4().hex
+    deadline = time.monotonic() + 120
+    while True:
+        free = (n for n in range(1, 16) if leases.set(f"{LEASE_KEY}{n}", lease, nx=True, ex=600))
+        db = next(free, None)
+        if db is not None:
+            break
+        if time.monotonic() > deadline:
+            pytest.fail("no free Redis database (1-15) for this test within 120 s")
+        time.sleep(0.05)
+    url = f"{base}/{db}"
     connection = redis.Redis.from_url(url)
     connection.flushdb()
-    yield url
-    connection.flushdb()
-    connection.close()
+    try:
+        yield url
+    finally:
+        connection.flushdb()
+        connection.close()
+        if leases.get(f"{LEASE_KEY}{db}") == lease.encode():
+            leases.delete(f"{LEASE_KEY}{db}")
+        leases.close()
