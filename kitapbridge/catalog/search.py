@@ -5,6 +5,7 @@ The primitives the SRU, OAI-PMH and Z39.50 servers need, all taking a ``Session`
 - ``search(session, query, sort=…, limit=…, offset=… | after=cursor, school=…)``
   → ``SearchPage`` (record ids in order, plus the cursor of the next page);
 - ``count(session, query, school=…)`` → number of hits (``numberOfRecords``);
+- ``hits(session, query, limit=…, sort=…)`` → every matching id in order (a result set);
 - ``scan(session, index, start, limit=…)`` → terms with record counts (SRU scan);
 - ``fetch_records(session, ids)`` → ``StoredRecord`` rows in the order asked.
 
@@ -128,6 +129,32 @@ def search(
     rows = rows[:limit]
     cursor = _cursor(rows[-1].sort_value, rows[-1].id) if more and rows else None
     return SearchPage([row.id for row in rows], cursor)
+
+
+def hits(
+    session: Session,
+    query: Query,
+    *,
+    limit: int,
+    sort: Sort = Sort(),  # noqa: B008 (frozen, shared safely)
+    school: str | None = None,
+) -> list[int] | None:
+    """Every matching record id in result order; None when more than ``limit`` match.
+
+    What a result set keeps so that every page of it, at any depth, is a slice.
+    """
+    column = _SORT_COLUMNS[sort.key]
+    order = (
+        [column.desc(), StoredRecord.id.desc()] if sort.descending else [column, StoredRecord.id]
+    )
+    statement = (
+        select(StoredRecord.id)
+        .where(_filter(session, query, school, False))
+        .order_by(*order)
+        .limit(limit + 1)
+    )
+    found = list(session.scalars(statement))
+    return found if len(found) <= limit else None
 
 
 def checkpoints(

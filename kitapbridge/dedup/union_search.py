@@ -21,7 +21,7 @@ its successor); a bare record id finds the cluster holding that record.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,16 +31,21 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Select,
+    String,
     and_,
     cast,
+    exists,
     false,
     func,
+    literal,
     or_,
     select,
     tuple_,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
+from kitapbridge.catalog.models import Holding as StoredHolding
 from kitapbridge.catalog.models import School, StoredRecord
 from kitapbridge.catalog.query import (
     RECORD_INDEX,
@@ -55,9 +60,10 @@ from kitapbridge.catalog.query import (
     TermClause,
     UnsupportedMaskingError,
 )
+from kitapbridge.catalog.records import marc_of
 from kitapbridge.catalog.search import compile_query, range_condition
-from kitapbridge.dedup.display import build_display_record
-from kitapbridge.dedup.display_export import cluster_member
+from kitapbridge.connectors.base import Holding, HoldingStatus
+from kitapbridge.dedup.display import ClusterMember, build_display_record
 from kitapbridge.dedup.models import ClusterRedirect, DedupMember
 
 _SORT_COLUMNS: dict[SortKey, Any] = {
@@ -127,6 +133,31 @@ def search_clusters(
     return ClusterPage([f"c{row.anchor}" for row in rows], cursor)
 
 
+def cluster_hits(
+    session: Session,
+    query: Query,
+    *,
+    limit: int,
+    sort: Sort = Sort(),  # noqa: B008 (frozen, shared safely)
+    school: str | None = None,
+) -> list[int] | None:
+    """Every matching cluster's anchor in result order; None when more than ``limit`` match.
+
+    One pass instead of a count and then a page: a cluster hit needs every matching
+    member grouped, so a first page costs what the whole list costs. A result set
+    keeps the list, and later pages at any depth are slices of it.
+    """
+    matched = _matching_clusters(session, query, sort, school).subquery()
+    order = [matched.c.sort_value, matched.c.anchor]
+    statement = (
+        select(matched.c.anchor)
+        .order_by(*(c.desc() for c in order) if sort.descending else order)
+        .limit(limit + 1)
+    )
+    anchors = list(session.scalars(statement))
+    return anchors if len(anchors) <= limit else None
+
+
 def cluster_checkpoints(
     session: Session,
     query: Query,
@@ -151,25 +182,114 @@ def cluster_checkpoints(
     return {row.position: _cursor(row.sort_value, row.anchor) for row in session.execute(statement)}
 
 
-def cluster_members(session: Session, cluster_ids: Sequence[str]) -> dict[str, list[StoredRecord]]:
-    """The live member records of each cluster named (in record id order)."""
+@dataclass(frozen=True)
+class MemberVersion:
+    """What a member contributes to its cluster's display record, without its MARC."""
+
+    record_id: int
+    school: str
+    local_id: str
+    modified_at: datetime
+    holdings: tuple[Holding, ...]
+
+
+@dataclass(frozen=True)
+class ClusterSnapshot:
+    """A cluster's live members and retired ids: everything its display record depends on
+    except the members' MARC, read in a few batched queries.
+
+    Two equal snapshots build the same display record, so a snapshot (``version``) keys
+    a cache of rendered records: a member edited (``modified_at``), joining or leaving,
+    a copy added or retired ids changing all give a new version.
+    """
+
+    cluster_id: str
+    members: tuple[MemberVersion, ...]
+    retired: tuple[str, ...]
+
+    @property
+    def version(self) -> tuple[object, ...]:
+        return ("cluster", self.cluster_id, self.members, self.retired)
+
+
+def cluster_snapshots(session: Session, cluster_ids: Sequence[str]) -> dict[str, ClusterSnapshot]:
+    """The snapshot of each cluster named (members in record id order; empty when gone)."""
     anchors = [int(c[1:]) for c in cluster_ids]
-    statement = (
-        select(StoredRecord, DedupMember.cluster_id)
-        .outerjoin(DedupMember, DedupMember.record_id == StoredRecord.id)
-        .where(
-            StoredRecord.deleted.is_(False),
-            or_(
-                DedupMember.cluster_id.in_(list(cluster_ids)),
-                and_(DedupMember.record_id.is_(None), StoredRecord.id.in_(anchors)),
-            ),
-        )
-        .order_by(StoredRecord.id)
+    columns = (StoredRecord.id, School.isil, StoredRecord.local_id, StoredRecord.modified_at)
+    # Two indexed selects rather than one ``cluster_id IN … OR (unclustered AND id IN …)``:
+    # the OR over an outer join makes PostgreSQL scan every source record.
+    clustered = (
+        select(*columns, DedupMember.cluster_id)
+        .join(DedupMember, DedupMember.record_id == StoredRecord.id)
+        .join(School, School.id == StoredRecord.school_id)
+        .where(DedupMember.cluster_id.in_(list(cluster_ids)), StoredRecord.deleted.is_(False))
     )
-    members: dict[str, list[StoredRecord]] = {c: [] for c in cluster_ids}
-    for stored, cluster_id in session.execute(statement):
-        members[cluster_id or f"c{stored.id}"].append(stored)
-    return members
+    unclustered = (
+        select(*columns, literal(None, String).label("cluster_id"))
+        .join(School, School.id == StoredRecord.school_id)
+        .where(
+            StoredRecord.id.in_(anchors),
+            StoredRecord.deleted.is_(False),
+            ~exists().where(DedupMember.record_id == StoredRecord.id),
+        )
+    )
+    rows = session.execute(union_all(clustered, unclustered)).all()
+    copies = _holdings(session, [row[0] for row in rows])
+    members: dict[str, list[MemberVersion]] = {c: [] for c in cluster_ids}
+    for record_id, isil, local_id, modified_at, cluster_id in sorted(rows, key=lambda r: r[0]):
+        version = MemberVersion(
+            record_id, isil, local_id, modified_at, tuple(copies.get(record_id, ()))
+        )
+        members[cluster_id or f"c{record_id}"].append(version)
+    retired = retired_ids_of(session, cluster_ids)
+    return {
+        c: ClusterSnapshot(c, tuple(members[c]), tuple(retired.get(c, ()))) for c in cluster_ids
+    }
+
+
+def _holdings(session: Session, record_ids: Sequence[int]) -> dict[int, list[Holding]]:
+    """Each record's copies, ordered by barcode (as ``catalog.holdings.holdings_of``)."""
+    if not record_ids:
+        return {}
+    statement = (
+        select(StoredHolding)
+        .where(StoredHolding.record_id.in_(list(record_ids)))
+        .order_by(StoredHolding.record_id, StoredHolding.barcode)
+    )
+    found: dict[int, list[Holding]] = {}
+    for stored in session.scalars(statement):
+        found.setdefault(stored.record_id, []).append(
+            Holding(
+                barcode=stored.barcode,
+                inventory_number=stored.inventory_number,
+                call_number=stored.call_number,
+                shelf_location=stored.shelf_location,
+                status=HoldingStatus(stored.status),
+            )
+        )
+    return found
+
+
+def member_marc(session: Session, snapshots: Iterable[ClusterSnapshot]) -> dict[int, bytes]:
+    """The stored MARC of every member of these snapshots (read only when a record is built)."""
+    ids = sorted({m.record_id for s in snapshots for m in s.members})
+    if not ids:
+        return {}
+    statement = select(StoredRecord.id, StoredRecord.marc).where(StoredRecord.id.in_(ids))
+    return {record_id: marc for record_id, marc in session.execute(statement)}
+
+
+def display_record(snapshot: ClusterSnapshot, marc: Mapping[int, bytes]) -> pymarc.Record:
+    """The cluster's display record (raises ``StoredRecordError`` for an unreadable member,
+    ``ValueError`` for a cluster without live members)."""
+    members = [
+        ClusterMember(
+            m.record_id, marc_of(m.record_id, marc[m.record_id]), m.school, m.local_id, m.holdings
+        )
+        for m in snapshot.members
+        if m.record_id in marc
+    ]
+    return build_display_record(snapshot.cluster_id, members, snapshot.retired)
 
 
 def retired_ids_of(session: Session, cluster_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -183,15 +303,6 @@ def retired_ids_of(session: Session, cluster_ids: Sequence[str]) -> dict[str, li
     for old_id, new_id in session.execute(statement):
         retired.setdefault(new_id, []).append(old_id)
     return retired
-
-
-def display_record_of(
-    session: Session, cluster_id: str, members: Sequence[StoredRecord], retired: Sequence[str]
-) -> pymarc.Record:
-    """The cluster's display record (raises ``StoredRecordError`` for an unreadable member)."""
-    return build_display_record(
-        cluster_id, [cluster_member(session, stored) for stored in members], retired
-    )
 
 
 def cursor_value(sort: Sort, cursor: Cursor) -> Any:

@@ -1,4 +1,7 @@
-"""One ``Session`` per request, from an engine made in the serving process.
+"""The application's store: one engine per app and process, and one ``Session`` per request.
+
+Every component of the app (the SRU service, the dedup API, the JSON API) takes its
+sessions from ``sessions()``, so a worker process holds one connection pool.
 
 The engine is created on first use, not in ``create_app``: gunicorn may load
 the application before forking its workers, and pooled connections must not

@@ -12,8 +12,7 @@ from sru_catalog import ALMATY, ASTANA, load_catalog
 
 from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
-from kitapbridge.sru_server.blueprint import EXTENSION_KEY
-from kitapbridge.web.app import create_app
+from kitapbridge.web.app import close_app, create_app
 
 SRU2 = "{http://docs.oasis-open.org/ns/search-ws/sruResponse}"
 SRW = "{http://www.loc.gov/zing/srw/}"
@@ -28,8 +27,7 @@ def client(database_url: str) -> Iterator[FlaskClient]:
     engine.dispose()
     app = create_app(Settings(database_url=database_url, sru_maximum_records=50))
     yield app.test_client()
-    service, _ = app.extensions[EXTENSION_KEY]
-    service.close()
+    close_app(app)
 
 
 def get(client: FlaskClient, path: str = "/sru", **params: str) -> etree._Element:

@@ -19,8 +19,7 @@ from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.dedup.models import DedupMember
 from kitapbridge.dedup.service import run_dedup
-from kitapbridge.sru_server.blueprint import EXTENSION_KEY
-from kitapbridge.web.app import create_app
+from kitapbridge.web.app import close_app, create_app
 
 SRW = "{http://www.loc.gov/zing/srw/}"
 MARC = "{http://www.loc.gov/MARC21/slim}"
@@ -67,8 +66,7 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
 def client(database_url: str, sessions: sessionmaker[Session]) -> Iterator[FlaskClient]:
     app = create_app(Settings(database_url=database_url, sru_maximum_records=50))
     yield app.test_client()
-    service, _ = app.extensions[EXTENSION_KEY]
-    service.close()
+    close_app(app)
 
 
 def search(client: FlaskClient, query: str, path: str = "/sru", **params: str) -> etree._Element:
