@@ -157,6 +157,15 @@ def hits(
     return found if len(found) <= limit else None
 
 
+def last_change(session: Session) -> datetime | None:
+    """When a record was last added, edited or deleted (each moves ``modified_at``).
+
+    Results computed before that moment may be stale; one backward step on the
+    ``modified_at`` index.
+    """
+    return session.scalar(select(func.max(StoredRecord.modified_at)))
+
+
 def checkpoints(
     session: Session,
     query: Query,

@@ -16,14 +16,15 @@ cluster id); paging is keyset on that pair (``catalog.query.Cursor`` with the an
 In this database ``rec.id`` names clusters (``c123``, or a retired id redirected to
 its successor); a bare record id finds the cluster holding that record.
 ``rec.lastModificationDate`` finds clusters with a live member edited, or placed
-(joined, re-compared) by dedup, in the range: see ``_cluster_modified``.
+(joined, re-compared) by dedup, or that lost a member, in the range (see
+``_cluster_modified``); the display record's 005 is that time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pymarc
@@ -64,7 +65,7 @@ from kitapbridge.catalog.records import marc_of
 from kitapbridge.catalog.search import compile_query, range_condition
 from kitapbridge.connectors.base import Holding, HoldingStatus
 from kitapbridge.dedup.display import ClusterMember, build_display_record
-from kitapbridge.dedup.models import ClusterRedirect, DedupMember
+from kitapbridge.dedup.models import ClusterChange, ClusterRedirect, DedupMember
 
 _SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.TITLE: StoredRecord.sort_title,
@@ -158,6 +159,19 @@ def cluster_hits(
     return anchors if len(anchors) <= limit else None
 
 
+def last_change(session: Session) -> tuple[datetime | None, ...]:
+    """When records or clusters last changed: a record added, edited or deleted, a member
+    placed by dedup, or a member leaving. Cached cluster results older than that may be
+    stale. One statement, each part a backward step on an index."""
+    statement = select(
+        select(func.max(StoredRecord.modified_at)).scalar_subquery(),
+        select(func.max(DedupMember.decided_at)).scalar_subquery(),
+        select(func.max(ClusterChange.changed_at)).scalar_subquery(),
+    )
+    row = session.execute(statement).one()
+    return tuple(row)
+
+
 def cluster_checkpoints(
     session: Session,
     query: Query,
@@ -190,84 +204,146 @@ class MemberVersion:
     school: str
     local_id: str
     modified_at: datetime
+    placed_at: datetime | None
+    """When dedup last placed it in its cluster (None: no dedup run has seen it)."""
     holdings: tuple[Holding, ...]
 
 
 @dataclass(frozen=True)
 class ClusterSnapshot:
-    """A cluster's live members and retired ids: everything its display record depends on
-    except the members' MARC, read in a few batched queries.
+    """A cluster's live members, retired ids and last departure: everything its display
+    record depends on except the members' MARC, read in one query.
 
     Two equal snapshots build the same display record, so a snapshot (``version``) keys
-    a cache of rendered records: a member edited (``modified_at``), joining or leaving,
-    a copy added or retired ids changing all give a new version.
+    a cache of rendered records: a member edited (``modified_at``), joining (its
+    ``placed_at``) or leaving (``left_at``), a copy added or retired ids changing all
+    give a new version.
     """
 
     cluster_id: str
     members: tuple[MemberVersion, ...]
     retired: tuple[str, ...]
+    left_at: datetime | None = None
+    """When a member last left the cluster (``dedup_cluster_changes``)."""
 
     @property
     def version(self) -> tuple[object, ...]:
-        return ("cluster", self.cluster_id, self.members, self.retired)
+        return ("cluster", self.cluster_id, self.members, self.retired, self.left_at)
+
+    @property
+    def modified_at(self) -> datetime | None:
+        """The cluster's lastModificationDate: a member edited, placed, or one leaving."""
+        moments = [m.modified_at for m in self.members]
+        moments += [m.placed_at for m in self.members if m.placed_at is not None]
+        moments += [self.left_at] if self.left_at is not None else []
+        return max(moments, key=_comparable) if moments else None
+
+
+def _comparable(moment: datetime) -> datetime:
+    """SQLite hands back naive times (stored as UTC); PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def cluster_snapshots(session: Session, cluster_ids: Sequence[str]) -> dict[str, ClusterSnapshot]:
-    """The snapshot of each cluster named (members in record id order; empty when gone)."""
+    """The snapshot of each cluster named (members in record id order; empty when gone).
+
+    One statement (a page costs round trips, not rows): each live member with its
+    school, its copies (one row per copy), its cluster's retired ids and last departure.
+    """
     anchors = [int(c[1:]) for c in cluster_ids]
-    columns = (StoredRecord.id, School.isil, StoredRecord.local_id, StoredRecord.modified_at)
     # Two indexed selects rather than one ``cluster_id IN … OR (unclustered AND id IN …)``:
     # the OR over an outer join makes PostgreSQL scan every source record.
-    clustered = (
-        select(*columns, DedupMember.cluster_id)
-        .join(DedupMember, DedupMember.record_id == StoredRecord.id)
-        .join(School, School.id == StoredRecord.school_id)
-        .where(DedupMember.cluster_id.in_(list(cluster_ids)), StoredRecord.deleted.is_(False))
+    clustered = _snapshot_rows(DedupMember.cluster_id, DedupMember.decided_at).where(
+        DedupMember.cluster_id.in_(list(cluster_ids))
     )
+    own_cluster = literal("c", String) + cast(StoredRecord.id, String)
     unclustered = (
-        select(*columns, literal(None, String).label("cluster_id"))
-        .join(School, School.id == StoredRecord.school_id)
-        .where(
-            StoredRecord.id.in_(anchors),
-            StoredRecord.deleted.is_(False),
-            ~exists().where(DedupMember.record_id == StoredRecord.id),
-        )
+        _snapshot_rows(own_cluster, literal(None, DedupMember.decided_at.type), joined=False)
+        .where(StoredRecord.id.in_(anchors))
+        .where(~exists().where(DedupMember.record_id == StoredRecord.id))
     )
-    rows = session.execute(union_all(clustered, unclustered)).all()
-    copies = _holdings(session, [row[0] for row in rows])
-    members: dict[str, list[MemberVersion]] = {c: [] for c in cluster_ids}
-    for record_id, isil, local_id, modified_at, cluster_id in sorted(rows, key=lambda r: r[0]):
-        version = MemberVersion(
-            record_id, isil, local_id, modified_at, tuple(copies.get(record_id, ()))
-        )
-        members[cluster_id or f"c{record_id}"].append(version)
-    retired = retired_ids_of(session, cluster_ids)
+    rows = sorted(
+        session.execute(union_all(clustered, unclustered)),
+        key=lambda row: (row.record_id, row.holding_id or 0),
+    )
+    copies: dict[int, list[Holding]] = {}
+    members: dict[str, dict[int, Any]] = {c: {} for c in cluster_ids}
+    retired: dict[str, tuple[str, ...]] = {}
+    left_at: dict[str, datetime | None] = {}
+    for row in rows:
+        members[row.cluster_id].setdefault(row.record_id, row)
+        retired[row.cluster_id] = tuple(sorted((row.retired or "").split()))
+        left_at[row.cluster_id] = row.left_at
+        if row.holding_id is not None:
+            copies.setdefault(row.record_id, []).append(
+                Holding(
+                    barcode=row.barcode,
+                    inventory_number=row.inventory_number,
+                    call_number=row.call_number,
+                    shelf_location=row.shelf_location,
+                    status=HoldingStatus(row.status),
+                )
+            )
     return {
-        c: ClusterSnapshot(c, tuple(members[c]), tuple(retired.get(c, ()))) for c in cluster_ids
+        c: ClusterSnapshot(
+            c,
+            tuple(
+                MemberVersion(
+                    row.record_id,
+                    row.isil,
+                    row.local_id,
+                    row.modified_at,
+                    row.placed_at,
+                    tuple(sorted(copies.get(row.record_id, ()), key=_copy_order)),
+                )
+                for row in members[c].values()
+            ),
+            retired.get(c, ()),
+            left_at.get(c),
+        )
+        for c in cluster_ids
     }
 
 
-def _holdings(session: Session, record_ids: Sequence[int]) -> dict[int, list[Holding]]:
-    """Each record's copies, ordered by barcode (as ``catalog.holdings.holdings_of``)."""
-    if not record_ids:
-        return {}
-    statement = (
-        select(StoredHolding)
-        .where(StoredHolding.record_id.in_(list(record_ids)))
-        .order_by(StoredHolding.record_id, StoredHolding.barcode)
+def _copy_order(copy: Holding) -> tuple[str, str]:
+    return copy.barcode or "", copy.inventory_number or ""
+
+
+def _snapshot_rows(cluster: Any, placed_at: Any, *, joined: bool = True) -> Select[Any]:
+    """Live members with school, copies, the cluster's retired ids and last departure."""
+    retired = (
+        select(func.aggregate_strings(ClusterRedirect.old_id, " "))
+        .where(ClusterRedirect.new_id == cluster)
+        .scalar_subquery()
     )
-    found: dict[int, list[Holding]] = {}
-    for stored in session.scalars(statement):
-        found.setdefault(stored.record_id, []).append(
-            Holding(
-                barcode=stored.barcode,
-                inventory_number=stored.inventory_number,
-                call_number=stored.call_number,
-                shelf_location=stored.shelf_location,
-                status=HoldingStatus(stored.status),
-            )
-        )
-    return found
+    left_at = (
+        select(ClusterChange.changed_at)
+        .where(ClusterChange.cluster_id == cluster)
+        .scalar_subquery()
+    )
+    statement = select(
+        StoredRecord.id.label("record_id"),
+        School.isil.label("isil"),
+        StoredRecord.local_id.label("local_id"),
+        StoredRecord.modified_at.label("modified_at"),
+        placed_at.label("placed_at"),
+        cluster.label("cluster_id"),
+        retired.label("retired"),
+        left_at.label("left_at"),
+        StoredHolding.id.label("holding_id"),
+        StoredHolding.barcode.label("barcode"),
+        StoredHolding.inventory_number.label("inventory_number"),
+        StoredHolding.call_number.label("call_number"),
+        StoredHolding.shelf_location.label("shelf_location"),
+        StoredHolding.status.label("status"),
+    ).select_from(StoredRecord)
+    if joined:
+        statement = statement.join(DedupMember, DedupMember.record_id == StoredRecord.id)
+    return (
+        statement.join(School, School.id == StoredRecord.school_id)
+        .outerjoin(StoredHolding, StoredHolding.record_id == StoredRecord.id)
+        .where(StoredRecord.deleted.is_(False))
+    )
 
 
 def member_marc(session: Session, snapshots: Iterable[ClusterSnapshot]) -> dict[int, bytes]:
@@ -289,20 +365,13 @@ def display_record(snapshot: ClusterSnapshot, marc: Mapping[int, bytes]) -> pyma
         for m in snapshot.members
         if m.record_id in marc
     ]
-    return build_display_record(snapshot.cluster_id, members, snapshot.retired)
-
-
-def retired_ids_of(session: Session, cluster_ids: Sequence[str]) -> dict[str, list[str]]:
-    """Cluster id → the retired ids redirected to it (019 of the display record)."""
-    statement = (
-        select(ClusterRedirect.old_id, ClusterRedirect.new_id)
-        .where(ClusterRedirect.new_id.in_(list(cluster_ids)))
-        .order_by(ClusterRedirect.old_id)
-    )
-    retired: dict[str, list[str]] = {}
-    for old_id, new_id in session.execute(statement):
-        retired.setdefault(new_id, []).append(old_id)
-    return retired
+    display = build_display_record(snapshot.cluster_id, members, snapshot.retired)
+    modified = snapshot.modified_at
+    if modified is not None:
+        # 005: when the cluster last changed, so a copy cataloguer sees a newer version.
+        stamp = _comparable(modified).astimezone(UTC).strftime("%Y%m%d%H%M%S.0")
+        display.add_ordered_field(pymarc.Field(tag="005", data=stamp))
+    return display
 
 
 def cursor_value(sort: Sort, cursor: Cursor) -> Any:
@@ -377,11 +446,18 @@ def _cluster_id_clause(clause: TermClause) -> ColumnElement[bool]:
 def _cluster_modified(clause: RangeClause) -> ColumnElement[bool]:
     """Members edited in the range, or placed by dedup in it (joined or re-compared).
 
-    A member leaving a cluster re-stamps only the leaving record (now in another
-    cluster), so the cluster it left is not reported for that change.
+    A member leaving a cluster re-stamps the leaving record (now in another cluster)
+    and, in ``dedup_cluster_changes``, the cluster it left: that cluster's remaining
+    members find it.
     """
     placed = select(DedupMember.record_id).where(range_condition(DedupMember.decided_at, clause))
-    return or_(range_condition(StoredRecord.modified_at, clause), StoredRecord.id.in_(placed))
+    left = select(ClusterChange.cluster_id).where(range_condition(ClusterChange.changed_at, clause))
+    lost = select(DedupMember.record_id).where(DedupMember.cluster_id.in_(left))
+    return or_(
+        range_condition(StoredRecord.modified_at, clause),
+        StoredRecord.id.in_(placed),
+        StoredRecord.id.in_(lost),
+    )
 
 
 def _cursor(value: Any, anchor: int) -> Cursor:

@@ -57,7 +57,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     """Register the SRU endpoint over the app's store (``web.db``) with a result-set store."""
     from kitapbridge.web import db
 
-    service = SRUService(db.sessions, open_result_sets(settings))
+    service = SRUService(db.read_sessions, open_result_sets(settings))
     app.extensions[EXTENSION_KEY] = (service, settings)
     app.register_blueprint(blueprint)
 

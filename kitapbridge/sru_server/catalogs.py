@@ -35,6 +35,11 @@ Retrieved = RetrievedRecord | SurrogateDiagnostic
 class Catalog(Protocol):
     """What the SRU service asks of a database, whatever its hits are."""
 
+    def state(self, session: Session) -> str:
+        """When what the database's results depend on last changed (part of a result set's
+        key: a query after a change gets a new result set, never a stale one)."""
+        ...
+
     def hits(
         self, session: Session, query: Query, sort: Sort, school: str | None, limit: int
     ) -> list[int] | None: ...
@@ -69,6 +74,9 @@ class UnionCatalog:
 
     def __init__(self, renderings: RenderedRecords) -> None:
         self._renderings = renderings
+
+    def state(self, session: Session) -> str:
+        return repr(union_search.last_change(session))
 
     def hits(
         self, session: Session, query: Query, sort: Sort, school: str | None, limit: int
@@ -151,6 +159,9 @@ class SchoolCatalog:
 
     def __init__(self, renderings: RenderedRecords) -> None:
         self._renderings = renderings
+
+    def state(self, session: Session) -> str:
+        return repr(catalog_search.last_change(session))
 
     def hits(
         self, session: Session, query: Query, sort: Sort, school: str | None, limit: int

@@ -99,13 +99,18 @@ class SRUService:
         facet_requests = check_facets(request.facets)
         school, matches_nothing = _school(database, catalog_plan)
         catalog = self._union if database.union else self._schools
-        key = (
-            f"{database.union}|{school}|{matches_nothing}|{catalog_plan.sort}|{catalog_plan.query}"
-        )
         records: tuple[RetrievedRecord | SurrogateDiagnostic, ...] = ()
         facets: tuple[Facet, ...] = ()
         notes: tuple[diag.SRUDiagnostic, ...] = ()
         with self._sessions() as session:
+            # The catalog's state is part of the key: after an import, an edit or a dedup
+            # run the same query makes a new result set (a harvester's incremental query
+            # must see the change), while repeated queries and pages of an unchanged
+            # catalog reuse the kept one.
+            key = (
+                f"{database.union}|{school}|{matches_nothing}|{catalog_plan.sort}|"
+                f"{catalog_plan.query}|{catalog.state(session)}"
+            )
             search = _Search(session, catalog, catalog_plan, school, self._result_sets)
             result_set = self._result_sets.get(key)
             if result_set is None:

@@ -17,8 +17,8 @@ from benchmarks.sru_lab import load_school
 from kitapbridge.catalog.models import School, StoredRecord
 from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
-from kitapbridge.dedup.models import DedupMember
-from kitapbridge.dedup.service import run_dedup
+from kitapbridge.dedup.models import ClusterChange, DedupMember
+from kitapbridge.dedup.service import run_dedup, split_cluster
 from kitapbridge.web.app import close_app, create_app
 
 SRW = "{http://www.loc.gov/zing/srw/}"
@@ -209,6 +209,40 @@ def test_last_modification_date_finds_clusters_edited_or_joined_since(
     assert identifiers(since_february) == [f"c{late}"]
     school = search(client, "rec.lastModificationDate > 2026-01-15T00:00:00Z", f"/sru/{ALMATY}")
     assert identifiers(school) == [str(late)]
+
+
+def controlfield(root: etree._Element, tag: str) -> list[str]:
+    return [e.text or "" for e in root.iterfind(f".//{MARC}controlfield[@tag='{tag}']")]
+
+
+def test_a_member_leaving_marks_the_cluster_it_left_modified(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    a1, b8 = record_id(sessions, ASTANA, "a1"), record_id(sessions, ALMATY, "b8")
+    anchor = f"c{a1}"
+    with sessions.begin() as session:
+        session.execute(update(StoredRecord).values(modified_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        session.execute(update(DedupMember).values(decided_at=datetime(2026, 1, 1, tzinfo=UTC)))
+    before = search(client, f"rec.id = {anchor}")
+    assert controlfield(before, "005") == ["20260101000000.0"]
+    assert subfields(before, "852", "a") == [ALMATY, ASTANA]
+    assert identifiers(search(client, "rec.lastModificationDate > 2026-01-15T00:00:00Z")) == []
+    with sessions.begin() as session:
+        # Staff say b8 is another edition: it leaves; a1 stays, re-stamped by nothing else.
+        split_cluster(session, anchor, [[a1], [b8]], staff="tester", reason="other edition")
+        session.execute(
+            update(DedupMember)
+            .where(DedupMember.record_id == a1)
+            .values(decided_at=datetime(2026, 1, 1, tzinfo=UTC))
+        )
+        left_at = session.get(ClusterChange, anchor)
+        assert left_at is not None
+    since = search(client, "rec.lastModificationDate > 2026-01-15T00:00:00Z")
+    assert sorted(identifiers(since)) == sorted([anchor, f"c{b8}"])
+    after = search(client, f"rec.id = {anchor}")
+    assert subfields(after, "852", "a") == [ASTANA]  # a rendering of the old version is not reused
+    stamp = left_at.changed_at.replace(tzinfo=left_at.changed_at.tzinfo or UTC)
+    assert controlfield(after, "005") == [stamp.astimezone(UTC).strftime("%Y%m%d%H%M%S.0")]
 
 
 def test_facets_of_the_union_database_count_clusters(client: FlaskClient) -> None:
