@@ -134,8 +134,20 @@ Query = TermClause | RangeClause | BooleanClause | MatchAll
 
 @dataclass(frozen=True)
 class Sort:
+    """Sort by ``key``, then by each of ``then`` (key, descending) for ties, then by id.
+
+    Keyset paging (``Cursor``) follows the first key only; a sort with ``then`` keys is
+    paged by position (SRU keeps such results as hit lists).
+    """
+
     key: SortKey = SortKey.ID
     descending: bool = False
+    then: tuple[tuple[SortKey, bool], ...] = ()
+
+    @property
+    def keys(self) -> tuple[tuple[SortKey, bool], ...]:
+        """Every (key, descending) in order."""
+        return ((self.key, self.descending), *self.then)
 
 
 @dataclass(frozen=True)

@@ -109,11 +109,12 @@ def search(
     with ``offset`` for protocols that address records by position (SRU startRecord);
     both together skip ``offset`` records after the cursor (see ``checkpoints``).
     Deleted records are left out unless ``include_deleted`` (OAI-PMH reports them).
+    A sort with ``then`` keys pages by ``offset`` only (cursors follow the first key).
     """
+    if after is not None and sort.then:
+        raise QueryError("keyset paging follows one sort key")
     column = _SORT_COLUMNS[sort.key]
-    order = (
-        [column.desc(), StoredRecord.id.desc()] if sort.descending else [column, StoredRecord.id]
-    )
+    order = order_by(sort)
     statement = (
         select(StoredRecord.id, column.label("sort_value"))
         .where(_filter(session, query, school, include_deleted))
@@ -143,14 +144,10 @@ def hits(
 
     What a result set keeps so that every page of it, at any depth, is a slice.
     """
-    column = _SORT_COLUMNS[sort.key]
-    order = (
-        [column.desc(), StoredRecord.id.desc()] if sort.descending else [column, StoredRecord.id]
-    )
     statement = (
         select(StoredRecord.id)
         .where(_filter(session, query, school, False))
-        .order_by(*order)
+        .order_by(*order_by(sort))
         .limit(limit + 1)
     )
     found = list(session.scalars(statement))
@@ -181,10 +178,10 @@ def checkpoints(
     asked without having walked there) costs about what the first page costs once
     the result has been numbered. The pass costs what a ``count`` costs.
     """
+    if sort.then:
+        raise QueryError("keyset paging follows one sort key")
     column = _SORT_COLUMNS[sort.key]
-    order = (
-        [column.desc(), StoredRecord.id.desc()] if sort.descending else [column, StoredRecord.id]
-    )
+    order = order_by(sort)
     numbered = (
         select(
             StoredRecord.id,
@@ -198,6 +195,17 @@ def checkpoints(
         numbered.c.position % every == 0
     )
     return {row.position: _cursor(row.sort_value, row.id) for row in session.execute(statement)}
+
+
+def order_by(sort: Sort) -> list[Any]:
+    """ORDER BY of a sort: its keys in order, then the record id in the first key's direction."""
+    order = [
+        _SORT_COLUMNS[key].desc() if descending else _SORT_COLUMNS[key]
+        for key, descending in sort.keys
+        if key is not SortKey.ID
+    ]
+    order.append(StoredRecord.id.desc() if sort.descending else StoredRecord.id)
+    return order
 
 
 def _cursor(value: Any, record_id: int) -> Cursor:

@@ -53,6 +53,7 @@ from kitapbridge.catalog.query import (
     Cursor,
     EmptyTermError,
     Query,
+    QueryError,
     RangeClause,
     RangeField,
     Relation,
@@ -111,13 +112,14 @@ def search_clusters(
     # A cluster's anchor is its smallest member id (dedup's union-find keeps the smallest
     # root; members are only removed between runs), so clusters after anchor X have only
     # members after X: walking forward in id order reads fewer records the deeper it goes.
+    if after is not None and sort.then:
+        raise QueryError("keyset paging follows one sort key")
     forward = after is not None and sort.key is SortKey.ID and not sort.descending
     members_after = after.record_id if after is not None and forward else None
     matched = _matching_clusters(session, query, sort, school, members_after).subquery()
-    order = [matched.c.sort_value, matched.c.anchor]
     statement = (
         select(matched.c.anchor, matched.c.sort_value)
-        .order_by(*(c.desc() for c in order) if sort.descending else order)
+        .order_by(*_cluster_order(matched, sort))
         .limit(limit + 1)
     )
     if after is not None:
@@ -149,12 +151,7 @@ def cluster_hits(
     keeps the list, and later pages at any depth are slices of it.
     """
     matched = _matching_clusters(session, query, sort, school).subquery()
-    order = [matched.c.sort_value, matched.c.anchor]
-    statement = (
-        select(matched.c.anchor)
-        .order_by(*(c.desc() for c in order) if sort.descending else order)
-        .limit(limit + 1)
-    )
+    statement = select(matched.c.anchor).order_by(*_cluster_order(matched, sort)).limit(limit + 1)
     anchors = list(session.scalars(statement))
     return anchors if len(anchors) <= limit else None
 
@@ -181,6 +178,8 @@ def cluster_checkpoints(
     school: str | None = None,
 ) -> dict[int, Cursor]:
     """Cursors after positions ``every``, ``2 × every``, … (``catalog.search.checkpoints``)."""
+    if sort.then:
+        raise QueryError("keyset paging follows one sort key")
     matched = _matching_clusters(session, query, sort, school).subquery()
     order = [matched.c.sort_value, matched.c.anchor]
     numbered = select(
@@ -390,12 +389,10 @@ def _matching_clusters(
 ) -> Select[Any]:
     """``(anchor, sort_value)`` of every cluster with a live member matching ``query``."""
     anchor = cluster_anchor()
-    if sort.key is SortKey.ID:
-        sort_value: Any = anchor
-    elif sort.key is SortKey.MODIFIED:
-        sort_value = func.max(_SORT_COLUMNS[sort.key])
-    else:
-        sort_value = func.min(_SORT_COLUMNS[sort.key])
+    sort_value = _cluster_sort_value(sort.key, anchor)
+    further = [
+        _cluster_sort_value(key, anchor).label(f"then_{n}") for n, (key, _) in enumerate(sort.then)
+    ]
     condition = compile_query(query, session, leaf=_union_clause)
     if school is not None:
         school_id = select(School.id).where(School.isil == school).scalar_subquery()
@@ -403,12 +400,32 @@ def _matching_clusters(
     if members_after is not None:
         condition = and_(condition, StoredRecord.id > members_after)
     return (
-        select(anchor.label("anchor"), sort_value.label("sort_value"))
+        select(anchor.label("anchor"), sort_value.label("sort_value"), *further)
         .select_from(StoredRecord)
         .outerjoin(DedupMember, DedupMember.record_id == StoredRecord.id)
         .where(condition, StoredRecord.deleted.is_(False))
         .group_by(anchor)
     )
+
+
+def _cluster_sort_value(key: SortKey, anchor: Any) -> Any:
+    """A cluster's value for a sort key: its members' smallest (latest for ``modified``)."""
+    if key is SortKey.ID:
+        return anchor
+    if key is SortKey.MODIFIED:
+        return func.max(_SORT_COLUMNS[key])
+    return func.min(_SORT_COLUMNS[key])
+
+
+def _cluster_order(matched: Any, sort: Sort) -> list[Any]:
+    """ORDER BY over ``_matching_clusters``: every sort key, then the anchor."""
+    order = [matched.c.sort_value.desc() if sort.descending else matched.c.sort_value]
+    order += [
+        matched.c[f"then_{n}"].desc() if descending else matched.c[f"then_{n}"]
+        for n, (_, descending) in enumerate(sort.then)
+    ]
+    order.append(matched.c.anchor.desc() if sort.descending else matched.c.anchor)
+    return order
 
 
 def _union_clause(clause: TermClause | RangeClause) -> ColumnElement[bool] | None:

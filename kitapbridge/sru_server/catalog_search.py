@@ -2,7 +2,7 @@
 
 ``kitapbridge.catalog.query`` is what ``catalog.search`` compiles into SQL: term
 clauses (all/any/adj/exact words of one index), ranges (publication year, last
-modification time), booleans and match-all, one sort key, and a school filter.
+modification time), booleans and match-all, sort keys, and a school filter.
 This module maps CQL relations and modifiers onto it; whatever has no equivalent
 becomes an SRU diagnostic here, before any SQL runs.
 """
@@ -42,6 +42,8 @@ _SORT_KEYS = {
     "date": catalog.SortKey.DATE,
     "modified": catalog.SortKey.MODIFIED,
 }
+MAXIMUM_SORT_KEYS = 4
+"""Sort keys honoured in one request (there are four sortable indexes)."""
 _RANGE_FIELDS = {"date": catalog.RangeField.DATE, "modified": catalog.RangeField.MODIFIED}
 
 
@@ -175,11 +177,16 @@ def _range_value(field: catalog.RangeField, clause: SearchClause, text: str) -> 
 
 
 def _sort(query: Query) -> catalog.Sort:
+    """``sortBy`` (or 1.1 ``sortKeys``): the first key, then the others for its ties."""
     if not query.sort_keys:
         return catalog.Sort()
-    if len(query.sort_keys) > 1:
-        raise diag.TooManySortKeys("1")
-    key = query.sort_keys[0]
-    if key.case_sensitive:
-        raise diag.UnsupportedSortCase("respectCase")
-    return catalog.Sort(_SORT_KEYS[key.index], descending=key.descending)
+    if len(query.sort_keys) > MAXIMUM_SORT_KEYS:
+        raise diag.TooManySortKeys(str(MAXIMUM_SORT_KEYS))
+    keys = []
+    for key in query.sort_keys:
+        if key.case_sensitive:
+            # Sort keys are folded like the index (case, script, diacritics).
+            raise diag.UnsupportedSortCase("respectCase")
+        keys.append((_SORT_KEYS[key.index], key.descending))
+    (first, descending), *then = keys
+    return catalog.Sort(first, descending=descending, then=tuple(then))

@@ -237,7 +237,7 @@ class _Search:
             )
         except QueryError as error:
             raise _diagnostic(error) from error
-        if next_cursor is not None:
+        if next_cursor is not None and not self.plan.sort.then:
             self.result_sets.remember_cursor(result_set, before + len(ids), next_cursor)
         return ids
 
@@ -252,6 +252,8 @@ class _Search:
         """
         if before == 0:
             return None, 0
+        if self.plan.sort.then:
+            return None, before  # cursors follow one key: a rare case (over HIT_LIST_LIMIT)
         cursor = self.result_sets.cursor(result_set, before)
         if cursor is not None:
             return cursor, 0

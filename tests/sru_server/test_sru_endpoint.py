@@ -171,7 +171,11 @@ def test_scan_lists_terms_with_counts(client: FlaskClient) -> None:
         ({"query": "a", "startRecord": "11"}, "info:srw/diagnostic/1/61", None),
         ({"query": "a", "maximumRecords": "51"}, "info:srw/diagnostic/1/6", "maximumRecords"),
         ({"query": "dc.title = *ика"}, "info:srw/diagnostic/1/28", "*ика"),
-        ({"query": "a sortBy dc.title dc.date"}, "info:srw/diagnostic/1/84", "1"),
+        (
+            {"query": "a sortBy dc.title dc.date dc.creator rec.lastModificationDate dc.title"},
+            "info:srw/diagnostic/1/84",
+            "4",
+        ),
     ],
 )
 def test_diagnostics_from_the_running_server(
