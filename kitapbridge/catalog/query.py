@@ -1,10 +1,11 @@
 """The search query model: what CQL (SRU), RPN (Z39.50) and the console translate into.
 
-A query is a tree of ``TermClause`` (words in an index), ``RangeClause``
-(publication year or last-modification time) and ``BooleanClause`` (and, or,
-not), or ``MatchAll``. ``catalog.search`` turns it into one parameterised SQL
-statement over the term index. Protocol packages build these objects and never
-SQL; they map the errors below onto their own diagnostics.
+A query is a tree of ``TermClause`` (words in an index), ``ProximityClause`` (two
+words near each other in one field), ``RangeClause`` (publication year or
+last-modification time) and ``BooleanClause`` (and, or, not), or ``MatchAll``.
+``catalog.search`` turns it into one parameterised SQL statement over the term index.
+Protocol packages build these objects and never SQL; they map the errors below onto
+their own diagnostics.
 
 Index names (``TermClause.index``), with what they cover:
 
@@ -124,12 +125,39 @@ class BooleanClause:
     right: Query
 
 
+class Comparison(StrEnum):
+    """How a proximity distance compares (CQL ``prox/distance<op>n``)."""
+
+    EQ = "="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    NE = "<>"
+
+
+@dataclass(frozen=True)
+class ProximityClause:
+    """Two words of one index in one field, ``distance`` positions apart (CQL ``prox``).
+
+    Adjacent words are 1 apart; ``ordered`` wants ``right`` after ``left``. Each word
+    may end in ``*`` (a prefix). Evaluated on the whole-field phrases (``index_phrases``).
+    """
+
+    index: str
+    left: str
+    right: str
+    comparison: Comparison = Comparison.LE
+    distance: int = 1
+    ordered: bool = False
+
+
 @dataclass(frozen=True)
 class MatchAll:
     """Every (live) record: CQL ``cql.allRecords = 1``."""
 
 
-Query = TermClause | RangeClause | BooleanClause | MatchAll
+Query = TermClause | RangeClause | ProximityClause | BooleanClause | MatchAll
 
 
 @dataclass(frozen=True)

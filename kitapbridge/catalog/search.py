@@ -13,8 +13,9 @@ Each word becomes ``id IN (SELECT record_id FROM index_terms WHERE term = ? AND
 idx IN (…))`` (a prefix becomes a ``term >= ? AND term < ?`` range on the same
 primary key); boolean operators combine these conditions with AND / OR / AND
 NOT. A phrase (``adj``) or a whole-field match (``exact``) adds a condition on
-``index_phrases``. Sorting and keyset paging use the ``sort_*`` columns of
-``source_records``, each indexed together with the record id.
+``index_phrases``, and so does a proximity clause (``catalog.proximity``).
+Sorting and keyset paging use the ``sort_*`` columns of ``source_records``, each
+indexed together with the record id.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     and_,
     exists,
@@ -49,6 +51,7 @@ from kitapbridge.catalog.query import (
     Cursor,
     EmptyTermError,
     MatchAll,
+    ProximityClause,
     Query,
     QueryError,
     RangeClause,
@@ -274,6 +277,8 @@ def compile_query(
         return _term_clause(query)
     if isinstance(query, RangeClause):
         return _range_clause(query)
+    if isinstance(query, ProximityClause):
+        return _proximity_clause(query)
     left = compile_query(query.left, session, leaf=leaf)
     right = compile_query(query.right, session, leaf=leaf)
     if query.operator is BooleanOperator.AND:
@@ -455,6 +460,36 @@ def _phrase(
     if indexes != _ALL_INDEXES:
         candidates = candidates.where(IndexPhrase.idx.in_(sorted(indexes)))
     return exists(candidates)
+
+
+def _proximity_clause(clause: ProximityClause) -> ColumnElement[bool]:
+    """Both words' postings (to narrow the records), then the distance within one phrase."""
+    if clause.index in _CODE_INDEXES or clause.index in {RECORD_INDEX, REGION_INDEX}:
+        raise QueryError(f"proximity needs a word index, not {clause.index!r}")
+    indexes = _indexes(clause.index)
+    left, right = _one_word(clause.left), _one_word(clause.right)
+    near = func.kitapbridge_prox(
+        IndexPhrase.phrase,
+        left.term,
+        left.prefix,
+        right.term,
+        right.prefix,
+        clause.comparison.value,
+        clause.distance,
+        clause.ordered,
+        type_=Boolean,
+    )
+    phrases = select(IndexPhrase.record_id).where(IndexPhrase.record_id == StoredRecord.id, near)
+    if indexes != _ALL_INDEXES:
+        phrases = phrases.where(IndexPhrase.idx.in_(sorted(indexes)))
+    return and_(_posting(indexes, [left]), _posting(indexes, [right]), exists(phrases))
+
+
+def _one_word(text: str) -> _Key:
+    keys = _word_keys(text)
+    if len(keys) != 1:
+        raise QueryError(f"a proximity operand is one word: {text!r}")
+    return keys[0]
 
 
 def _matches(column: Any, term: str, prefix: bool) -> Any:

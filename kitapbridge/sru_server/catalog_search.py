@@ -44,6 +44,8 @@ _SORT_KEYS = {
 }
 MAXIMUM_SORT_KEYS = 4
 """Sort keys honoured in one request (there are four sortable indexes)."""
+_PROXIMITY_INDEXES = frozenset({"title", "creator", "subject", "publisher", "any"})
+_PROXIMITY_RELATIONS = frozenset({"=", "all", "any", "adj"})
 _RANGE_FIELDS = {"date": catalog.RangeField.DATE, "modified": catalog.RangeField.MODIFIED}
 
 
@@ -101,10 +103,49 @@ def _node(node: QueryNode, result_sets: ResultSetQueries | None) -> catalog.Quer
             return _result_set(node, result_sets)
         return _clause(node)
     if node.operator is BooleanOperator.PROX:
-        raise diag.ProximityNotSupported(None)
+        return _proximity(node)
     operator = catalog.BooleanOperator(node.operator.value)
     left, right = _node(node.left, result_sets), _node(node.right, result_sets)
     return catalog.BooleanClause(operator, left, right)
+
+
+def _proximity(node: BooleanClause) -> catalog.ProximityClause:
+    """``a prox/unit=word/distance<op>n/ordered b``: two words of one index in one field.
+
+    Modifiers were checked by ``query_check`` (unit word only: 42; others: 46); what
+    the phrases cannot answer is diagnostic 39 with the reason as its message.
+    """
+    left, right = node.left, node.right
+    if not isinstance(left, SearchClause) or not isinstance(right, SearchClause):
+        raise diag.ProximityNotSupported(None, "Proximity between two search terms only")
+    if left.index != right.index or left.index not in _PROXIMITY_INDEXES:
+        raise diag.ProximityNotSupported(
+            None, "Proximity within one word index (title, creator, subject, publisher, any)"
+        )
+    for clause in (left, right):
+        if clause.canonical_relation not in _PROXIMITY_RELATIONS:
+            raise diag.ProximityNotSupported(None, f"Proximity with relation {clause.relation}")
+        if len(_catalog_text(clause).split()) != 1:
+            raise diag.ProximityNotSupported(None, "Proximity between single words")
+    comparison, distance, ordered = catalog.Comparison.LE, 1, False
+    for modifier in node.modifiers:
+        if modifier.base_name == "distance":
+            comparison, distance = _distance(modifier.comparison, modifier.value)
+        elif modifier.base_name in {"ordered", "unordered"}:
+            ordered = modifier.base_name == "ordered"
+    return catalog.ProximityClause(
+        left.index, _catalog_text(left), _catalog_text(right), comparison, distance, ordered
+    )
+
+
+def _distance(comparison: str | None, value: str | None) -> tuple[catalog.Comparison, int]:
+    try:
+        relation = catalog.Comparison(comparison or "")
+    except ValueError:
+        raise diag.UnsupportedProximityRelation(comparison) from None
+    if value is None or not value.isdigit():
+        raise diag.UnsupportedProximityDistance(value)
+    return relation, int(value)
 
 
 def _result_set(clause: SearchClause, result_sets: ResultSetQueries | None) -> catalog.Query:

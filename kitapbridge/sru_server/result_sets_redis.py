@@ -30,8 +30,10 @@ import redis
 from kitapbridge.catalog.query import (
     BooleanClause,
     BooleanOperator,
+    Comparison,
     Cursor,
     MatchAll,
+    ProximityClause,
     Query,
     QueryError,
     RangeClause,
@@ -179,6 +181,15 @@ def encode_query(query: Query) -> dict[str, Any]:
         return {"all": True}
     if isinstance(query, TermClause):
         return {"index": query.index, "text": query.text, "relation": query.relation.value}
+    if isinstance(query, ProximityClause):
+        return {
+            "prox": query.index,
+            "left": query.left,
+            "right": query.right,
+            "comparison": query.comparison.value,
+            "distance": query.distance,
+            "ordered": query.ordered,
+        }
     if isinstance(query, RangeClause):
         return {
             "range": query.field.value,
@@ -201,6 +212,15 @@ def decode_query(data: dict[str, Any]) -> Query:
             return MatchAll()
         if "index" in data:
             return TermClause(data["index"], data["text"], Relation(data["relation"]))
+        if "prox" in data:
+            return ProximityClause(
+                data["prox"],
+                data["left"],
+                data["right"],
+                Comparison(data["comparison"]),
+                int(data["distance"]),
+                bool(data["ordered"]),
+            )
         if "range" in data:
             return RangeClause(
                 RangeField(data["range"]),

@@ -94,7 +94,8 @@ class SRUService:
     def search(self, request: SearchRetrieveRequest, database: Database) -> SearchResult:
         """One page of a searchRetrieve, from the result set of its query (made if new)."""
         catalog_plan = plan(
-            catalog_query(request.query), lambda rid: self._result_set_query(rid, database)
+            catalog_query(request.query, proximity=True),
+            lambda rid: self._result_set_query(rid, database),
         )
         facet_requests = check_facets(request.facets)
         school, matches_nothing = _school(database, catalog_plan)

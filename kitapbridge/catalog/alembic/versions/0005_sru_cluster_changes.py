@@ -1,4 +1,5 @@
-"""SRU: when a cluster lost a member, the latest placement, redirects by their new id.
+"""SRU: when a cluster lost a member, the latest placement, redirects by their new id,
+and the CQL proximity function on PostgreSQL.
 
 A record leaving a cluster re-stamps only the record (now in another cluster); the
 cluster it left has to show a new lastModificationDate too, so harvesters asking
@@ -21,7 +22,53 @@ branch_labels = None
 depends_on = None
 
 
+# CQL prox on PostgreSQL: the same test as kitapbridge.catalog.proximity.words_near
+# (kept here, not imported, so the migration stays what it was when it ran).
+PROX_FUNCTION = """
+CREATE OR REPLACE FUNCTION kitapbridge_prox(
+    phrase text, lft text, lft_prefix boolean, rgt text, rgt_prefix boolean,
+    comparison text, wanted integer, ordered boolean
+) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    words text[] := regexp_split_to_array(btrim(phrase), ' +');
+    a integer;
+    b integer;
+    apart integer;
+    near boolean;
+BEGIN
+    IF phrase IS NULL OR btrim(phrase) = '' THEN
+        RETURN false;
+    END IF;
+    FOR a IN 1 .. array_length(words, 1) LOOP
+        CONTINUE WHEN NOT (CASE WHEN lft_prefix THEN left(words[a], length(lft)) = lft
+                                ELSE words[a] = lft END);
+        FOR b IN 1 .. array_length(words, 1) LOOP
+            CONTINUE WHEN a = b OR (ordered AND b < a);
+            CONTINUE WHEN NOT (CASE WHEN rgt_prefix THEN left(words[b], length(rgt)) = rgt
+                                    ELSE words[b] = rgt END);
+            apart := abs(b - a);
+            near := CASE comparison
+                WHEN '=' THEN apart = wanted
+                WHEN '<' THEN apart < wanted
+                WHEN '<=' THEN apart <= wanted
+                WHEN '>' THEN apart > wanted
+                WHEN '>=' THEN apart >= wanted
+                WHEN '<>' THEN apart <> wanted
+                ELSE false END;
+            IF near THEN
+                RETURN true;
+            END IF;
+        END LOOP;
+    END LOOP;
+    RETURN false;
+END
+$$
+"""
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PROX_FUNCTION)
     op.create_table(
         "dedup_cluster_changes",
         sa.Column("cluster_id", sa.String(length=32), nullable=False),
@@ -34,6 +81,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "DROP FUNCTION IF EXISTS kitapbridge_prox(text, text, boolean, text, boolean, "
+            "text, integer, boolean)"
+        )
     op.drop_index("ix_dedup_members_decided", table_name="dedup_members")
     op.drop_index("ix_dedup_redirects_new_id", table_name="dedup_redirects")
     op.drop_table("dedup_cluster_changes")
