@@ -21,6 +21,8 @@ Index names (``TermClause.index``), with what they cover:
 ``language``   008/35-37 and 041 $a (MARC language codes)
 ``udc``        080 $a, whole notation (``821.512.122``)
 ``bbk``        084 $a with $2 rubbk/bbk, whole notation
+``description`` notes: 500 $a, 520 $a (words; whole fields in ``index_phrases`` only)
+``type``       leader/06 type of record, 008/23 form of item (``text``, ``electronic``…)
 ``any``        every index above
 ``record``     the stored record id (SRU ``rec.id``), whole numbers
 ``region``     the region of the record's school (``schools.region``), words
@@ -55,6 +57,8 @@ INDEXES: dict[str, frozenset[SearchIndex]] = {
     "language": frozenset({SearchIndex.LANGUAGE}),
     "udc": frozenset({SearchIndex.UDC}),
     "bbk": frozenset({SearchIndex.BBK}),
+    "description": frozenset({SearchIndex.DESCRIPTION}),
+    "type": frozenset({SearchIndex.TYPE}),
     "any": frozenset(SearchIndex),
 }
 """Query index name → the stored indexes it searches."""
@@ -105,6 +109,9 @@ class TermClause:
     index: str
     text: str
     relation: Relation = Relation.ALL
+    case_sensitive: bool = False
+    """The words as written, case included (CQL ``/respectCase``): title, creator,
+    subject, publisher and any; matched on the case-keeping phrases."""
 
 
 @dataclass(frozen=True)

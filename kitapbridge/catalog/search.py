@@ -41,7 +41,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from kitapbridge.catalog.indexing import WordFolder, isbn_forms, issn_form, notation_key
+from kitapbridge.catalog.indexing import (
+    CASED_INDEXES,
+    WordFolder,
+    cased_phrase,
+    isbn_forms,
+    issn_form,
+    notation_key,
+)
 from kitapbridge.catalog.models import IndexPhrase, IndexTerm, School, SearchIndex, StoredRecord
 from kitapbridge.catalog.query import (
     INDEXES,
@@ -63,8 +70,10 @@ from kitapbridge.catalog.query import (
     UnknownIndexError,
     UnsupportedMaskingError,
 )
+from kitapbridge.catalog.text_match import contains_text
 
 _CODE_INDEXES = frozenset({"isbn", "issn", "identifier", "udc", "bbk", "language", "date"})
+_PHRASE_ONLY_INDEXES = {"description": SearchIndex.DESCRIPTION, "type": SearchIndex.TYPE}
 _ALL_INDEXES = frozenset(SearchIndex)
 _FOLDER = WordFolder()
 _SORT_COLUMNS: dict[SortKey, Any] = {
@@ -372,15 +381,87 @@ def _region_matches(region: list[str], words: list[str], relation: Relation) -> 
 
 def _term_clause(clause: TermClause) -> ColumnElement[bool]:
     indexes = _indexes(clause.index)
+    if clause.index in _PHRASE_ONLY_INDEXES:
+        if clause.case_sensitive:
+            raise QueryError(f"{clause.index} keeps no case")
+        return _phrase_only_clause(clause, _PHRASE_ONLY_INDEXES[clause.index])
     if clause.index in _CODE_INDEXES:
+        if clause.case_sensitive:
+            raise QueryError(f"{clause.index} keeps no case")
         return _posting(indexes, _code_keys(clause))
     keys = _word_keys(clause.text)
     if clause.relation is Relation.ANY:
-        return _posting(indexes, keys)
-    words = [_posting(indexes, [key]) for key in keys]
-    if clause.relation is Relation.ALL:
-        return and_(*words)
-    return and_(*words, _phrase(indexes, keys, exact=clause.relation is Relation.EXACT))
+        folded = _posting(indexes, keys)
+    else:
+        words = [_posting(indexes, [key]) for key in keys]
+        folded = and_(*words)
+        if clause.relation is not Relation.ALL:
+            exact = clause.relation is Relation.EXACT
+            folded = and_(folded, _phrase(indexes, keys, exact=exact))
+    if clause.case_sensitive:
+        return and_(folded, _cased_clause(clause, indexes))
+    return folded
+
+
+def _phrase_only_clause(clause: TermClause, index: SearchIndex) -> ColumnElement[bool]:
+    """Notes and resource types: whole fields in ``index_phrases``, read by pattern.
+
+    No word postings narrow these, so each word is a LIKE over the index's phrases
+    (a range of the (idx, phrase) index, then a filter): fine for the small phrase
+    sets of notes and types; a whole-field ``==`` is a seek.
+    """
+    keys = _word_keys(clause.text)
+
+    def phrases_where(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+        found = select(IndexPhrase.record_id).where(IndexPhrase.idx == index, condition)
+        return StoredRecord.id.in_(found)
+
+    if clause.relation is Relation.EXACT:
+        return _phrase(frozenset({index}), keys, exact=True)
+    if clause.relation is Relation.ADJ:
+        words = " ".join(key.term for key in keys)
+        return phrases_where(IndexPhrase.phrase.like(_pattern(words, keys[-1].prefix)))
+    each = [phrases_where(IndexPhrase.phrase.like(_pattern(k.term, k.prefix))) for k in keys]
+    return or_(*each) if clause.relation is Relation.ANY else and_(*each)
+
+
+def _pattern(words: str, prefix: bool) -> str:
+    # Skeleton words are [0-9a-z] only, so they hold no LIKE wildcard to escape.
+    return f"% {words}%" if prefix else f"% {words} %"
+
+
+def _cased_clause(clause: TermClause, indexes: frozenset[SearchIndex]) -> ColumnElement[bool]:
+    """The words with their case, in the case-keeping phrases of the index (respectCase).
+
+    Correlated on the record, after the folded postings: a candidate's few phrases are
+    read through the primary key and searched case-sensitively (``contains_text``).
+    """
+    cased = sorted({CASED_INDEXES[i] for i in indexes if i in CASED_INDEXES})
+    if not cased:
+        raise QueryError(f"{clause.index} keeps no case")
+    needles = []
+    for token in clause.text.split():
+        core, prefix = _truncation(token)
+        words = cased_phrase(core).split()
+        needles += [
+            f" {w}" if prefix and n == len(words) - 1 else f" {w} " for n, w in enumerate(words)
+        ]
+    if not needles:
+        raise EmptyTermError(clause.text)
+
+    def in_phrase(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+        found = select(IndexPhrase.record_id).where(
+            IndexPhrase.record_id == StoredRecord.id, IndexPhrase.idx.in_(cased), condition
+        )
+        return exists(found)
+
+    if clause.relation is Relation.EXACT:
+        return in_phrase(IndexPhrase.phrase == "".join(n.rstrip() + " " for n in needles))
+    if clause.relation is Relation.ADJ:
+        joined = "".join(n.rstrip() for n in needles) + (" " if needles[-1].endswith(" ") else "")
+        return in_phrase(contains_text(IndexPhrase.phrase, joined))
+    each = [in_phrase(contains_text(IndexPhrase.phrase, needle)) for needle in needles]
+    return or_(*each) if clause.relation is Relation.ANY else and_(*each)
 
 
 def _word_keys(text: str) -> list[_Key]:

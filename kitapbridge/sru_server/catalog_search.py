@@ -44,6 +44,7 @@ _SORT_KEYS = {
 }
 MAXIMUM_SORT_KEYS = 4
 """Sort keys honoured in one request (there are four sortable indexes)."""
+_CASED_FIELDS = frozenset({"title", "creator", "subject", "publisher", "any"})
 _PROXIMITY_INDEXES = frozenset({"title", "creator", "subject", "publisher", "any"})
 _PROXIMITY_RELATIONS = frozenset({"=", "all", "any", "adj"})
 _RANGE_FIELDS = {"date": catalog.RangeField.DATE, "modified": catalog.RangeField.MODIFIED}
@@ -162,16 +163,30 @@ def _clause(clause: SearchClause) -> catalog.Query:
     if clause.index == "all":
         return catalog.MatchAll()
     if clause.index in _RANGE_FIELDS:
+        _respect_case(clause)  # diagnostic 20 if asked for: years and times have no case
         return _range(clause)
     relation = clause.canonical_relation
     text = _catalog_text(clause)
     if relation == "<>":
-        positive = catalog.TermClause(clause.index, text, catalog.Relation.ALL)
+        positive = catalog.TermClause(
+            clause.index, text, catalog.Relation.ALL, _respect_case(clause)
+        )
         return catalog.BooleanClause(catalog.BooleanOperator.NOT, catalog.MatchAll(), positive)
     catalog_relation = _WORD_RELATIONS[relation]
     if clause.modifier("string") is not None and relation == "=":
         catalog_relation = catalog.Relation.EXACT
-    return catalog.TermClause(clause.index, text, catalog_relation)
+    return catalog.TermClause(clause.index, text, catalog_relation, _respect_case(clause))
+
+
+def _respect_case(clause: SearchClause) -> bool:
+    """``/respectCase`` (the last case modifier wins), on an index that keeps case."""
+    cases = [m.base_name for m in clause.modifiers if m.base_name in {"ignorecase", "respectcase"}]
+    if not cases or cases[-1] != "respectcase":
+        return False
+    if clause.index not in _CASED_FIELDS:
+        # Codes, dates, notes and types are stored folded: case cannot be told apart.
+        raise diag.UnsupportedRelationModifier("respectCase")
+    return True
 
 
 def _catalog_text(clause: SearchClause) -> str:
