@@ -166,13 +166,16 @@ def hits(
     return found if len(found) <= limit else None
 
 
+_LAST_CHANGE = select(func.max(StoredRecord.modified_at))
+
+
 def last_change(session: Session) -> datetime | None:
     """When a record was last added, edited or deleted (each moves ``modified_at``).
 
     Results computed before that moment may be stale; one backward step on the
     ``modified_at`` index.
     """
-    return session.scalar(select(func.max(StoredRecord.modified_at)))
+    return session.scalar(_LAST_CHANGE)
 
 
 def checkpoints(

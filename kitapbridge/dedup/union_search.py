@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import pymarc
@@ -34,6 +35,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     cast,
     exists,
     false,
@@ -160,13 +162,18 @@ def last_change(session: Session) -> tuple[datetime | None, ...]:
     """When records or clusters last changed: a record added, edited or deleted, a member
     placed by dedup, or a member leaving. Cached cluster results older than that may be
     stale. One statement, each part a backward step on an index."""
-    statement = select(
+    row = session.execute(_last_change_statement()).one()
+    return tuple(row)
+
+
+@cache
+def _last_change_statement() -> Any:
+    """Built once: it runs for every search of the union database."""
+    return select(
         select(func.max(StoredRecord.modified_at)).scalar_subquery(),
         select(func.max(DedupMember.decided_at)).scalar_subquery(),
         select(func.max(ClusterChange.changed_at)).scalar_subquery(),
     )
-    row = session.execute(statement).one()
-    return tuple(row)
 
 
 def cluster_checkpoints(
@@ -250,19 +257,9 @@ def cluster_snapshots(session: Session, cluster_ids: Sequence[str]) -> dict[str,
     school, its copies (one row per copy), its cluster's retired ids and last departure.
     """
     anchors = [int(c[1:]) for c in cluster_ids]
-    # Two indexed selects rather than one ``cluster_id IN … OR (unclustered AND id IN …)``:
-    # the OR over an outer join makes PostgreSQL scan every source record.
-    clustered = _snapshot_rows(DedupMember.cluster_id, DedupMember.decided_at).where(
-        DedupMember.cluster_id.in_(list(cluster_ids))
-    )
-    own_cluster = literal("c", String) + cast(StoredRecord.id, String)
-    unclustered = (
-        _snapshot_rows(own_cluster, literal(None, DedupMember.decided_at.type), joined=False)
-        .where(StoredRecord.id.in_(anchors))
-        .where(~exists().where(DedupMember.record_id == StoredRecord.id))
-    )
+    parameters = {"cluster_ids": list(cluster_ids), "anchors": anchors}
     rows = sorted(
-        session.execute(union_all(clustered, unclustered)),
+        session.execute(_snapshot_statement(), parameters),
         key=lambda row: (row.record_id, row.holding_id or 0),
     )
     copies: dict[int, list[Holding]] = {}
@@ -302,6 +299,24 @@ def cluster_snapshots(session: Session, cluster_ids: Sequence[str]) -> dict[str,
         )
         for c in cluster_ids
     }
+
+
+@cache
+def _snapshot_statement() -> Any:
+    """The snapshot query, built once: it runs for every page of the union database, and
+    building and keying a statement of this size costs more CPU than running it."""
+    # Two indexed selects rather than one ``cluster_id IN … OR (unclustered AND id IN …)``:
+    # the OR over an outer join makes PostgreSQL scan every source record.
+    clustered = _snapshot_rows(DedupMember.cluster_id, DedupMember.decided_at).where(
+        DedupMember.cluster_id.in_(bindparam("cluster_ids", expanding=True))
+    )
+    own_cluster = literal("c", String) + cast(StoredRecord.id, String)
+    unclustered = (
+        _snapshot_rows(own_cluster, literal(None, DedupMember.decided_at.type), joined=False)
+        .where(StoredRecord.id.in_(bindparam("anchors", expanding=True)))
+        .where(~exists().where(DedupMember.record_id == StoredRecord.id))
+    )
+    return union_all(clustered, unclustered)
 
 
 def _copy_order(copy: Holding) -> tuple[str, str]:

@@ -44,14 +44,17 @@ def read_sessions() -> sessionmaker[Session]:
     A reader that needs one snapshot across statements uses ``sessions()``.
     """
     writing = sessions()
-    engine = writing.kw["bind"]
-    reading: sessionmaker[Session] | None = current_app.extensions.get(READ_SESSIONS_KEY)
-    if reading is None or reading.kw["bind"].engine is not engine:
+    made: tuple[sessionmaker[Session], sessionmaker[Session]] | None = current_app.extensions.get(
+        READ_SESSIONS_KEY
+    )
+    if made is None or made[0] is not writing:
+        engine = writing.kw["bind"]
         reading = sessionmaker(
             engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
         )
-        current_app.extensions[READ_SESSIONS_KEY] = reading
-    return reading
+        made = (writing, reading)
+        current_app.extensions[READ_SESSIONS_KEY] = made
+    return made[1]
 
 
 def db_session() -> Session:
