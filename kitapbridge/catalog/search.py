@@ -169,6 +169,30 @@ def hits(
 _LAST_CHANGE = select(func.max(StoredRecord.modified_at))
 
 
+def record_versions(
+    session: Session, record_ids: Sequence[int]
+) -> tuple[dict[int, datetime], datetime | None]:
+    """Each record's ``modified_at`` (what its rendering depends on), and ``last_change``
+    as the same statement saw it."""
+    if not record_ids:
+        return {}, None
+    statement = select(
+        StoredRecord.id, StoredRecord.modified_at, _LAST_CHANGE.scalar_subquery()
+    ).where(StoredRecord.id.in_(list(record_ids)))
+    rows = session.execute(statement).all()
+    return {row[0]: row[1] for row in rows}, (rows[0][2] if rows else None)
+
+
+def stored_marc(session: Session, record_ids: Sequence[int]) -> dict[int, bytes]:
+    """The stored ISO 2709 of these records (those that exist)."""
+    if not record_ids:
+        return {}
+    statement = select(StoredRecord.id, StoredRecord.marc).where(
+        StoredRecord.id.in_(list(record_ids))
+    )
+    return {record_id: marc for record_id, marc in session.execute(statement)}
+
+
 def last_change(session: Session) -> datetime | None:
     """When a record was last added, edited or deleted (each moves ``modified_at``).
 

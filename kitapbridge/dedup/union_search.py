@@ -168,12 +168,16 @@ def last_change(session: Session) -> tuple[datetime | None, ...]:
 
 @cache
 def _last_change_statement() -> Any:
-    """Built once: it runs for every search of the union database."""
-    return select(
-        select(func.max(StoredRecord.modified_at)).scalar_subquery(),
-        select(func.max(DedupMember.decided_at)).scalar_subquery(),
-        select(func.max(ClusterChange.changed_at)).scalar_subquery(),
-    )
+    """Built once: it runs for every new result set of the union database."""
+    return select(*_last_change_columns())
+
+
+def _last_change_columns() -> list[Any]:
+    return [
+        select(func.max(StoredRecord.modified_at)).scalar_subquery().label("changed_records"),
+        select(func.max(DedupMember.decided_at)).scalar_subquery().label("changed_members"),
+        select(func.max(ClusterChange.changed_at)).scalar_subquery().label("changed_clusters"),
+    ]
 
 
 def cluster_checkpoints(
@@ -251,10 +255,18 @@ def _comparable(moment: datetime) -> datetime:
 
 
 def cluster_snapshots(session: Session, cluster_ids: Sequence[str]) -> dict[str, ClusterSnapshot]:
-    """The snapshot of each cluster named (members in record id order; empty when gone).
+    """The snapshot of each cluster named (members in record id order; empty when gone)."""
+    return cluster_snapshots_as_of(session, cluster_ids)[0]
+
+
+def cluster_snapshots_as_of(
+    session: Session, cluster_ids: Sequence[str]
+) -> tuple[dict[str, ClusterSnapshot], tuple[datetime | None, ...] | None]:
+    """The snapshots, and ``last_change`` as the same statement saw it (None without rows).
 
     One statement (a page costs round trips, not rows): each live member with its
-    school, its copies (one row per copy), its cluster's retired ids and last departure.
+    school, its copies (one row per copy), its cluster's retired ids and last departure,
+    and when the catalog last changed, so a cached result can be checked for free.
     """
     anchors = [int(c[1:]) for c in cluster_ids]
     parameters = {"cluster_ids": list(cluster_ids), "anchors": anchors}
@@ -280,7 +292,12 @@ def cluster_snapshots(session: Session, cluster_ids: Sequence[str]) -> dict[str,
                     status=HoldingStatus(row.status),
                 )
             )
-    return {
+    seen = (
+        (rows[0].changed_records, rows[0].changed_members, rows[0].changed_clusters)
+        if rows
+        else None
+    )
+    snapshots = {
         c: ClusterSnapshot(
             c,
             tuple(
@@ -299,6 +316,7 @@ def cluster_snapshots(session: Session, cluster_ids: Sequence[str]) -> dict[str,
         )
         for c in cluster_ids
     }
+    return snapshots, seen
 
 
 @cache
@@ -344,6 +362,7 @@ def _snapshot_rows(cluster: Any, placed_at: Any, *, joined: bool = True) -> Sele
         cluster.label("cluster_id"),
         retired.label("retired"),
         left_at.label("left_at"),
+        *_last_change_columns(),
         StoredHolding.id.label("holding_id"),
         StoredHolding.barcode.label("barcode"),
         StoredHolding.inventory_number.label("inventory_number"),

@@ -14,11 +14,9 @@ from collections.abc import Hashable, Sequence
 from typing import Protocol
 
 from pymarc import Record
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog import search as catalog_search
-from kitapbridge.catalog.models import StoredRecord
 from kitapbridge.catalog.query import Cursor, Query, Sort
 from kitapbridge.catalog.records import StoredRecordError, marc_of
 from kitapbridge.dedup import union_search
@@ -64,7 +62,10 @@ class Catalog(Protocol):
 
     def retrieve(
         self, session: Session, ids: Sequence[int], first: int, schema: RecordSchema
-    ) -> list[Retrieved]: ...
+    ) -> tuple[list[Retrieved], str | None]:
+        """The records at positions ``first``…, and ``state()`` as the same statement saw
+        it (None when no row came back)."""
+        ...
 
     def marc_records(self, session: Session, ids: Sequence[int]) -> list[Record]: ...
 
@@ -111,10 +112,10 @@ class UnionCatalog:
 
     def retrieve(
         self, session: Session, ids: Sequence[int], first: int, schema: RecordSchema
-    ) -> list[Retrieved]:
+    ) -> tuple[list[Retrieved], str | None]:
         """Display records of these clusters, rendered (or reused) in ``schema``."""
         cluster_ids = [f"c{anchor}" for anchor in ids]
-        snapshots = union_search.cluster_snapshots(session, cluster_ids)
+        snapshots, seen = union_search.cluster_snapshots_as_of(session, cluster_ids)
         cached = {
             c: self._renderings.get(snapshots[c].version, schema.identifier) for c in cluster_ids
         }
@@ -139,7 +140,7 @@ class UnionCatalog:
             records.append(
                 render(self._renderings, position, cluster_id, record, snapshot.version, schema)
             )
-        return records
+        return records, repr(seen) if seen is not None else None
 
     def marc_records(self, session: Session, ids: Sequence[int]) -> list[Record]:
         snapshots = union_search.cluster_snapshots(session, [f"c{anchor}" for anchor in ids])
@@ -194,27 +195,17 @@ class SchoolCatalog:
 
     def retrieve(
         self, session: Session, ids: Sequence[int], first: int, schema: RecordSchema
-    ) -> list[Retrieved]:
+    ) -> tuple[list[Retrieved], str | None]:
         """Stored records, rendered (or reused) in ``schema``; MARC read only when needed."""
-        versions = dict(
-            session.execute(
-                select(StoredRecord.id, StoredRecord.modified_at).where(
-                    StoredRecord.id.in_(list(ids))
-                )
-            ).all()
-        )
+        versions, last_change = catalog_search.record_versions(session, ids)
+        seen = repr(last_change) if versions else None
         cached = {
             i: self._renderings.get(("record", i, versions[i]), schema.identifier)
             for i in ids
             if i in versions
         }
         missing = [i for i in ids if i in versions and cached[i] is None]
-        marc: dict[int, bytes] = {}
-        if missing:
-            statement = select(StoredRecord.id, StoredRecord.marc).where(
-                StoredRecord.id.in_(missing)
-            )
-            marc = {i: blob for i, blob in session.execute(statement)}
+        marc = catalog_search.stored_marc(session, missing)
         records: list[Retrieved] = []
         for position, record_id in enumerate(ids, start=first):
             element = cached.get(record_id)
@@ -234,7 +225,7 @@ class SchoolCatalog:
             records.append(
                 render(self._renderings, position, str(record_id), record, version, schema)
             )
-        return records
+        return records, seen
 
     def marc_records(self, session: Session, ids: Sequence[int]) -> list[Record]:
         found = []

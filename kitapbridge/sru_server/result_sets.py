@@ -53,6 +53,9 @@ class ResultSet:
     """Every hit's id in result order, when the store holds them in this process."""
     has_hits: bool = False
     """The store keeps the hit list (in Redis ``hits`` may be None: read slices of it)."""
+    state: str | None = None
+    """The catalog's state when the hits were found (``Catalog.state``): a page read at
+    another state means the result is stale and is made again."""
 
 
 class ResultSets(Protocol):
@@ -74,6 +77,7 @@ class ResultSets(Protocol):
         query: Query | None = None,
         school: str | None = None,
         hits: Sequence[int] | None = None,
+        state: str | None = None,
     ) -> ResultSet: ...
 
     def hits(self, entry: ResultSet, start: int, count: int) -> list[int] | None: ...
@@ -146,6 +150,7 @@ class ResultSetStore:
         query: Query | None = None,
         school: str | None = None,
         hits: Sequence[int] | None = None,
+        state: str | None = None,
     ) -> ResultSet:
         """A new result set for this key (replacing any previous one).
 
@@ -162,6 +167,7 @@ class ResultSetStore:
             school,
             hits=list(hits) if hits is not None else None,
             has_hits=hits is not None,
+            state=state,
         )
         with self._lock:
             self._entries[entry.identifier] = entry

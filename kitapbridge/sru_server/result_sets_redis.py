@@ -4,8 +4,8 @@ Production runs several stateless gunicorn workers; a harvester's next page may
 land on any of them. Each result set is one Redis hash that expires after its
 idle time (``EXPIRE`` renewed on every use, like ``resultSetIdleTime``):
 
-- ``records``, ``ttl``, ``school`` and ``query`` (the catalog query as JSON, for
-  ``cql.resultSetId``);
+- ``records``, ``ttl``, ``school``, ``state`` (``Catalog.state`` when it was made)
+  and ``query`` (the catalog query as JSON, for ``cql.resultSetId``);
 - ``c:<position>`` → the keyset cursor after that record (``Cursor.token()``), so
   a page started on one worker continues on another without an OFFSET;
 - ``hits`` = 1 when the result is small enough to keep every hit's id: they are the
@@ -49,7 +49,7 @@ _ID = struct.Struct(">q")
 
 # HMGET and EXPIRE (of the hash and of its hit list) in one round trip.
 _FIND_SCRIPT = """
-local found = redis.call('HMGET', KEYS[1], 'records', 'ttl', 'school', 'query', 'hits')
+local found = redis.call('HMGET', KEYS[1], 'records', 'ttl', 'school', 'query', 'hits', 'state')
 if found[1] and found[2] then
   redis.call('EXPIRE', KEYS[1], found[2])
   if found[5] then redis.call('EXPIRE', KEYS[2], found[2]) end
@@ -80,7 +80,8 @@ class RedisResultSetStore:
         """The live result set with this id, its idle time restarted; None if absent/expired."""
         name = KEY_PREFIX + identifier
         # The idle time restarts with every use.
-        records, ttl, school, query, hits = self._find(keys=[name, name + HITS_SUFFIX])
+        found = self._find(keys=[name, name + HITS_SUFFIX])
+        records, ttl, school, query, hits, state = found
         if records is None or ttl is None:
             return None
         idle = int(ttl)
@@ -92,6 +93,7 @@ class RedisResultSetStore:
             query=decode_query(json.loads(query)) if query else None,
             school=_text(school) if school else None,
             has_hits=hits is not None,
+            state=_text(state) if state is not None else None,
         )
 
     def create(
@@ -103,6 +105,7 @@ class RedisResultSetStore:
         query: Query | None = None,
         school: str | None = None,
         hits: Sequence[int] | None = None,
+        state: str | None = None,
     ) -> ResultSet:
         """A new result set for this key (replacing any previous one and its cursors)."""
         kept = self.ttl if ttl is None else min(ttl, self.ttl)
@@ -115,6 +118,7 @@ class RedisResultSetStore:
             school,
             hits=list(hits) if hits is not None else None,
             has_hits=hits is not None,
+            state=state,
         )
         name = KEY_PREFIX + entry.identifier
         if kept <= 0:
@@ -126,6 +130,8 @@ class RedisResultSetStore:
         pipeline.hset(name, "ttl", kept)
         if school is not None:
             pipeline.hset(name, "school", school)
+        if state is not None:
+            pipeline.hset(name, "state", state)
         if query is not None:
             pipeline.hset(name, "query", json.dumps(encode_query(query), ensure_ascii=False))
         if hits is not None:

@@ -32,7 +32,6 @@ from kitapbridge.sru_server.catalog_search import CatalogPlan, plan
 from kitapbridge.sru_server.catalogs import Catalog, SchoolCatalog, UnionCatalog
 from kitapbridge.sru_server.facets import FACET_MAXIMUM_RECORDS, check_facets, count_facets
 from kitapbridge.sru_server.query_check import catalog_clause, catalog_query
-from kitapbridge.sru_server.record_schemas import RecordSchema
 from kitapbridge.sru_server.rendered_records import RenderedRecords
 from kitapbridge.sru_server.request import FacetRequest, ScanRequest, SearchRetrieveRequest
 from kitapbridge.sru_server.result_sets import HIT_LIST_LIMIT, ResultSet, ResultSets
@@ -103,26 +102,23 @@ class SRUService:
         records: tuple[RetrievedRecord | SurrogateDiagnostic, ...] = ()
         facets: tuple[Facet, ...] = ()
         notes: tuple[diag.SRUDiagnostic, ...] = ()
+        key = (
+            f"{database.union}|{school}|{matches_nothing}|{catalog_plan.sort}|{catalog_plan.query}"
+        )
         with self._sessions() as session:
-            # The catalog's state is part of the key: after an import, an edit or a dedup
-            # run the same query makes a new result set (a harvester's incremental query
-            # must see the change), while repeated queries and pages of an unchanged
-            # catalog reuse the kept one.
-            key = (
-                f"{database.union}|{school}|{matches_nothing}|{catalog_plan.sort}|"
-                f"{catalog_plan.query}|{catalog.state(session)}"
-            )
             search = _Search(session, catalog, catalog_plan, school, self._result_sets)
             result_set = self._result_sets.get(key)
+            if result_set is not None:
+                records, current = search.page_if_current(result_set, request)
+                if not current:
+                    result_set = None
             if result_set is None:
                 result_set = search.create(key, request.result_set_ttl, matches_nothing)
+                if request.start_record <= result_set.number_of_records:
+                    records = search.page(result_set, request)[0]
             total = result_set.number_of_records
             if request.start_record > max(total, 1):
                 raise diag.FirstRecordOutOfRange(None)
-            if request.maximum_records and total:
-                records = search.page(
-                    result_set, request.start_record, request.maximum_records, request.schema
-                )
             if facet_requests and total:
                 facets, notes = search.facets(result_set, facet_requests)
         last = request.start_record + len(records) - 1
@@ -178,6 +174,7 @@ class _Search:
         """The result set of a query not seen recently: its hit list, or its count."""
         query = self.plan.query
         hits: list[int] | None = []
+        state = self.catalog.state(self.session)  # before the hits: a change between re-runs
         try:
             if not matches_nothing:
                 hits = self.catalog.hits(
@@ -197,16 +194,32 @@ class _Search:
             query=None if matches_nothing else query,
             school=self.school,
             hits=hits,
+            state=state,
         )
 
+    def page_if_current(
+        self, result_set: ResultSet, request: SearchRetrieveRequest
+    ) -> tuple[tuple[RetrievedRecord | SurrogateDiagnostic, ...], bool]:
+        """The requested page of a kept result set, and whether the catalog is unchanged
+        since it was made (read by the page's own statement: no extra round trip)."""
+        records, seen = self.page(result_set, request)
+        if seen is None:
+            seen = self.catalog.state(self.session)
+        return records, seen == result_set.state
+
     def page(
-        self, result_set: ResultSet, start: int, count: int, schema: RecordSchema
-    ) -> tuple[RetrievedRecord | SurrogateDiagnostic, ...]:
-        """Records ``start`` … ``start + count - 1`` (1-based) of the result set."""
+        self, result_set: ResultSet, request: SearchRetrieveRequest
+    ) -> tuple[tuple[RetrievedRecord | SurrogateDiagnostic, ...], str | None]:
+        """Records ``startRecord`` … of the result set (none past its end), and the
+        catalog's state as the statement reading them saw it."""
+        start, count = request.start_record, request.maximum_records
+        if not count or start > result_set.number_of_records:
+            return (), None
         ids = self.result_sets.hits(result_set, start - 1, count)
         if ids is None:
             ids = self._keyset_page(result_set, start - 1, count)
-        return tuple(self.catalog.retrieve(self.session, ids, start, schema))
+        records, seen = self.catalog.retrieve(self.session, ids, start, request.schema)
+        return tuple(records), seen
 
     def facets(
         self, result_set: ResultSet, requests: list[tuple[FacetRequest, str]]
