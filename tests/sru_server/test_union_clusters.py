@@ -262,3 +262,23 @@ def test_facets_of_the_union_database_count_clusters(client: FlaskClient) -> Non
     ]
     # Abai's edition is held by both schools but is one hit; "Абай жолы" is the other.
     assert terms == [("Қазақ әдебиеті", "2")]
+
+
+@pytest.mark.parametrize("path", ["/sru", f"/sru/{ASTANA}"])
+def test_a_kept_result_is_made_again_after_the_catalog_changes(
+    client: FlaskClient, sessions: sessionmaker[Session], path: str
+) -> None:
+    query = "dc.subject = оқулықтар"
+    before = search(client, query, path)
+    assert before.findtext(f"{SRW}numberOfRecords") == ("4" if path == "/sru" else "2")
+    assert identifiers(search(client, query, path)) == identifiers(before)  # kept, unchanged
+    a2 = record_id(sessions, ASTANA, "a2")
+    with sessions.begin() as session:  # an import deleting a record stamps it modified
+        session.execute(
+            update(StoredRecord)
+            .where(StoredRecord.id == a2)
+            .values(deleted=True, modified_at=datetime.now(UTC))
+        )
+    after = search(client, query, path)
+    assert after.findtext(f"{SRW}numberOfRecords") == ("3" if path == "/sru" else "1")
+    assert f"c{a2}" not in identifiers(after) and str(a2) not in identifiers(after)
