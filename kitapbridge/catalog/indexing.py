@@ -48,6 +48,45 @@ _WORD_TAGS: dict[str, tuple[SearchIndex, str]] = {
     for search_index, (tags, codes) in _WORD_FIELDS.items()
     for tag in tags
 }
+CASED_INDEXES = {
+    SearchIndex.TITLE: SearchIndex.TITLE_CASED,
+    SearchIndex.CREATOR: SearchIndex.CREATOR_CASED,
+    SearchIndex.SUBJECT: SearchIndex.SUBJECT_CASED,
+    SearchIndex.PUBLISHER: SearchIndex.PUBLISHER_CASED,
+}
+"""Each word index's case-keeping phrase index (CQL ``/respectCase``)."""
+_CASED_WORD = re.compile(r"\w+")
+_NOTE_TAGS = ("500", "520")
+TYPE_OF_RECORD = {
+    "a": "text",
+    "t": "text",
+    "c": "notated music",
+    "d": "notated music",
+    "e": "cartographic",
+    "f": "cartographic",
+    "g": "moving image",
+    "i": "sound recording nonmusical",
+    "j": "sound recording musical",
+    "k": "still image",
+    "m": "software multimedia",
+    "o": "kit",
+    "p": "mixed material",
+    "r": "three dimensional object",
+}
+"""Leader/06 → type of record (the words of the MARC 21 code list, as DC ``type`` shows)."""
+FORM_OF_ITEM = {
+    "a": "microform",
+    "b": "microform",
+    "c": "microform",
+    "d": "large print",
+    "f": "braille",
+    "o": "electronic",
+    "q": "electronic",
+    "r": "regular print reproduction",
+    "s": "electronic",
+}
+"""008/23 (books, serials, mixed materials) → form of item."""
+_FORM_AT_23 = frozenset("atp")
 # The first of these (in record order: main entry before added entries) gives the sort key.
 _SORT_CREATOR_TAGS = frozenset({"100", "110", "111", "700", "710"})
 _CODE_TAGS = frozenset({"001", "020", "022", "035", "041", "080", "084"})
@@ -109,11 +148,15 @@ def index_record(record: pymarc.Record, folder: WordFolder | None = None) -> Rec
         if tag == "264" and marc_field.indicator2 not in {"1", " "}:
             continue  # 264 ind2 1 = publication; 0/2/3/4 are not the publisher
         search_index, codes = target
-        words = folder.words(_field_text(marc_field, codes))
+        text = _field_text(marc_field, codes)
+        words = folder.words(text)
         if not words:
             continue
         terms.update([(search_index, word) for word in words])
         entry.phrases.add((search_index, _phrase(words)))
+        cased = cased_phrase(text)
+        if cased:
+            entry.phrases.add((CASED_INDEXES[search_index], cased))
         if tag == "245" and not entry.sort_title:
             entry.sort_title = " ".join(words)[:MAX_KEY_LENGTH]
         elif tag in _SORT_CREATOR_TAGS and not entry.sort_creator:
@@ -122,6 +165,7 @@ def index_record(record: pymarc.Record, folder: WordFolder | None = None) -> Rec
     if len(language) == 3 and language.isalpha():
         terms.add((SearchIndex.LANGUAGE, language))
     terms.difference_update(_EMPTY_CODES)
+    _index_notes_and_type(record, entry, folder)
     entry.sort_year = publication_year(record)
     if entry.sort_year:
         terms.add((SearchIndex.DATE, str(entry.sort_year)))
@@ -236,6 +280,38 @@ def publication_year(record: pymarc.Record) -> int:
         if match:
             return int(match.group(1))
     return 0
+
+
+def _index_notes_and_type(record: pymarc.Record, entry: RecordIndex, folder: WordFolder) -> None:
+    """Phrase-only indexes: notes (dc.description) and the kind of resource (dc.type)."""
+    for marc_field in record.get_fields(*_NOTE_TAGS):
+        words = folder.words(" ".join(marc_field.get_subfields("a")))
+        if words:
+            entry.phrases.add((SearchIndex.DESCRIPTION, _phrase(words)))
+    entry.phrases.update(
+        (SearchIndex.TYPE, _phrase(folder.words(t))) for t in resource_types(record)
+    )
+
+
+def resource_types(record: pymarc.Record) -> list[str]:
+    """dc.type terms: the type of record (leader/06, words of the MARC code list) and,
+    for books, serials and mixed materials, the form of item (008/23)."""
+    leader = str(record.leader)
+    found = []
+    kind = TYPE_OF_RECORD.get(leader[6:7])
+    if kind:
+        found.append(kind)
+    if leader[6:7] in _FORM_AT_23:
+        form = FORM_OF_ITEM.get(_fixed_data(record)[23:24])
+        if form:
+            found.append(form)
+    return found
+
+
+def cased_phrase(text: str) -> str:
+    """A field's words as written (NFC, case kept; punctuation as spaces), space-padded."""
+    words = _CASED_WORD.findall(unicodedata.normalize("NFC", text))
+    return (" " + " ".join(words) + " ")[:MAX_KEY_LENGTH] if words else ""
 
 
 def phrase_key(words: Iterable[str]) -> str:

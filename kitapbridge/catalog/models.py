@@ -60,7 +60,8 @@ class RunStatus(StrEnum):
 
 
 class SearchIndex(IntEnum):
-    """The term index's indexes, stored as small integers in ``index_terms.idx``."""
+    """The term index's indexes, as small integers in ``index_terms.idx`` and
+    ``index_phrases.idx`` (some live only in the phrases)."""
 
     TITLE = 1
     CREATOR = 2
@@ -73,6 +74,16 @@ class SearchIndex(IntEnum):
     LANGUAGE = 9
     UDC = 10
     BBK = 11
+    # Only in ``index_phrases`` (whole fields), never in ``index_terms``:
+    DESCRIPTION = 12
+    """Notes: 500 $a, 520 $a (skeleton words)."""
+    TYPE = 13
+    """The kind of resource from leader/06 and the form of item from 008 (one term each)."""
+    TITLE_CASED = 21
+    """The title fields' words as written (case kept), for CQL ``/respectCase``."""
+    CREATOR_CASED = 22
+    SUBJECT_CASED = 23
+    PUBLISHER_CASED = 24
 
 
 class School(Base):

@@ -1,10 +1,11 @@
 """The search query model: what CQL (SRU), RPN (Z39.50) and the console translate into.
 
-A query is a tree of ``TermClause`` (words in an index), ``RangeClause``
-(publication year or last-modification time) and ``BooleanClause`` (and, or,
-not), or ``MatchAll``. ``catalog.search`` turns it into one parameterised SQL
-statement over the term index. Protocol packages build these objects and never
-SQL; they map the errors below onto their own diagnostics.
+A query is a tree of ``TermClause`` (words in an index), ``ProximityClause`` (two
+words near each other in one field), ``RangeClause`` (publication year or
+last-modification time) and ``BooleanClause`` (and, or, not), or ``MatchAll``.
+``catalog.search`` turns it into one parameterised SQL statement over the term index.
+Protocol packages build these objects and never SQL; they map the errors below onto
+their own diagnostics.
 
 Index names (``TermClause.index``), with what they cover:
 
@@ -20,6 +21,8 @@ Index names (``TermClause.index``), with what they cover:
 ``language``   008/35-37 and 041 $a (MARC language codes)
 ``udc``        080 $a, whole notation (``821.512.122``)
 ``bbk``        084 $a with $2 rubbk/bbk, whole notation
+``description`` notes: 500 $a, 520 $a (words; whole fields in ``index_phrases`` only)
+``type``       leader/06 type of record, 008/23 form of item (``text``, ``electronic``…)
 ``any``        every index above
 ``record``     the stored record id (SRU ``rec.id``), whole numbers
 ``region``     the region of the record's school (``schools.region``), words
@@ -54,6 +57,8 @@ INDEXES: dict[str, frozenset[SearchIndex]] = {
     "language": frozenset({SearchIndex.LANGUAGE}),
     "udc": frozenset({SearchIndex.UDC}),
     "bbk": frozenset({SearchIndex.BBK}),
+    "description": frozenset({SearchIndex.DESCRIPTION}),
+    "type": frozenset({SearchIndex.TYPE}),
     "any": frozenset(SearchIndex),
 }
 """Query index name → the stored indexes it searches."""
@@ -104,6 +109,9 @@ class TermClause:
     index: str
     text: str
     relation: Relation = Relation.ALL
+    case_sensitive: bool = False
+    """The words as written, case included (CQL ``/respectCase``): title, creator,
+    subject, publisher and any; matched on the case-keeping phrases."""
 
 
 @dataclass(frozen=True)
@@ -124,18 +132,57 @@ class BooleanClause:
     right: Query
 
 
+class Comparison(StrEnum):
+    """How a proximity distance compares (CQL ``prox/distance<op>n``)."""
+
+    EQ = "="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    NE = "<>"
+
+
+@dataclass(frozen=True)
+class ProximityClause:
+    """Two words of one index in one field, ``distance`` positions apart (CQL ``prox``).
+
+    Adjacent words are 1 apart; ``ordered`` wants ``right`` after ``left``. Each word
+    may end in ``*`` (a prefix). Evaluated on the whole-field phrases (``index_phrases``).
+    """
+
+    index: str
+    left: str
+    right: str
+    comparison: Comparison = Comparison.LE
+    distance: int = 1
+    ordered: bool = False
+
+
 @dataclass(frozen=True)
 class MatchAll:
     """Every (live) record: CQL ``cql.allRecords = 1``."""
 
 
-Query = TermClause | RangeClause | BooleanClause | MatchAll
+Query = TermClause | RangeClause | ProximityClause | BooleanClause | MatchAll
 
 
 @dataclass(frozen=True)
 class Sort:
+    """Sort by ``key``, then by each of ``then`` (key, descending) for ties, then by id.
+
+    Keyset paging (``Cursor``) follows the first key only; a sort with ``then`` keys is
+    paged by position (SRU keeps such results as hit lists).
+    """
+
     key: SortKey = SortKey.ID
     descending: bool = False
+    then: tuple[tuple[SortKey, bool], ...] = ()
+
+    @property
+    def keys(self) -> tuple[tuple[SortKey, bool], ...]:
+        """Every (key, descending) in order."""
+        return ((self.key, self.descending), *self.then)
 
 
 @dataclass(frozen=True)

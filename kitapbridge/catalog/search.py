@@ -5,6 +5,7 @@ The primitives the SRU, OAI-PMH and Z39.50 servers need, all taking a ``Session`
 - ``search(session, query, sort=…, limit=…, offset=… | after=cursor, school=…)``
   → ``SearchPage`` (record ids in order, plus the cursor of the next page);
 - ``count(session, query, school=…)`` → number of hits (``numberOfRecords``);
+- ``hits(session, query, limit=…, sort=…)`` → every matching id in order (a result set);
 - ``scan(session, index, start, limit=…)`` → terms with record counts (SRU scan);
 - ``fetch_records(session, ids)`` → ``StoredRecord`` rows in the order asked.
 
@@ -12,8 +13,9 @@ Each word becomes ``id IN (SELECT record_id FROM index_terms WHERE term = ? AND
 idx IN (…))`` (a prefix becomes a ``term >= ? AND term < ?`` range on the same
 primary key); boolean operators combine these conditions with AND / OR / AND
 NOT. A phrase (``adj``) or a whole-field match (``exact``) adds a condition on
-``index_phrases``. Sorting and keyset paging use the ``sort_*`` columns of
-``source_records``, each indexed together with the record id.
+``index_phrases``, and so does a proximity clause (``catalog.proximity``).
+Sorting and keyset paging use the ``sort_*`` columns of ``source_records``, each
+indexed together with the record id.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     and_,
     exists,
@@ -38,7 +41,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from kitapbridge.catalog.indexing import WordFolder, isbn_forms, issn_form, notation_key
+from kitapbridge.catalog.indexing import (
+    CASED_INDEXES,
+    WordFolder,
+    cased_phrase,
+    isbn_forms,
+    issn_form,
+    notation_key,
+)
 from kitapbridge.catalog.models import IndexPhrase, IndexTerm, School, SearchIndex, StoredRecord
 from kitapbridge.catalog.query import (
     INDEXES,
@@ -48,6 +58,7 @@ from kitapbridge.catalog.query import (
     Cursor,
     EmptyTermError,
     MatchAll,
+    ProximityClause,
     Query,
     QueryError,
     RangeClause,
@@ -59,8 +70,10 @@ from kitapbridge.catalog.query import (
     UnknownIndexError,
     UnsupportedMaskingError,
 )
+from kitapbridge.catalog.text_match import contains_text
 
 _CODE_INDEXES = frozenset({"isbn", "issn", "identifier", "udc", "bbk", "language", "date"})
+_PHRASE_ONLY_INDEXES = {"description": SearchIndex.DESCRIPTION, "type": SearchIndex.TYPE}
 _ALL_INDEXES = frozenset(SearchIndex)
 _FOLDER = WordFolder()
 _SORT_COLUMNS: dict[SortKey, Any] = {
@@ -108,11 +121,12 @@ def search(
     with ``offset`` for protocols that address records by position (SRU startRecord);
     both together skip ``offset`` records after the cursor (see ``checkpoints``).
     Deleted records are left out unless ``include_deleted`` (OAI-PMH reports them).
+    A sort with ``then`` keys pages by ``offset`` only (cursors follow the first key).
     """
+    if after is not None and sort.then:
+        raise QueryError("keyset paging follows one sort key")
     column = _SORT_COLUMNS[sort.key]
-    order = (
-        [column.desc(), StoredRecord.id.desc()] if sort.descending else [column, StoredRecord.id]
-    )
+    order = order_by(sort)
     statement = (
         select(StoredRecord.id, column.label("sort_value"))
         .where(_filter(session, query, school, include_deleted))
@@ -130,6 +144,64 @@ def search(
     return SearchPage([row.id for row in rows], cursor)
 
 
+def hits(
+    session: Session,
+    query: Query,
+    *,
+    limit: int,
+    sort: Sort = Sort(),  # noqa: B008 (frozen, shared safely)
+    school: str | None = None,
+) -> list[int] | None:
+    """Every matching record id in result order; None when more than ``limit`` match.
+
+    What a result set keeps so that every page of it, at any depth, is a slice.
+    """
+    statement = (
+        select(StoredRecord.id)
+        .where(_filter(session, query, school, False))
+        .order_by(*order_by(sort))
+        .limit(limit + 1)
+    )
+    found = list(session.scalars(statement))
+    return found if len(found) <= limit else None
+
+
+_LAST_CHANGE = select(func.max(StoredRecord.modified_at))
+
+
+def record_versions(
+    session: Session, record_ids: Sequence[int]
+) -> tuple[dict[int, datetime], datetime | None]:
+    """Each record's ``modified_at`` (what its rendering depends on), and ``last_change``
+    as the same statement saw it."""
+    if not record_ids:
+        return {}, None
+    statement = select(
+        StoredRecord.id, StoredRecord.modified_at, _LAST_CHANGE.scalar_subquery()
+    ).where(StoredRecord.id.in_(list(record_ids)))
+    rows = session.execute(statement).all()
+    return {row[0]: row[1] for row in rows}, (rows[0][2] if rows else None)
+
+
+def stored_marc(session: Session, record_ids: Sequence[int]) -> dict[int, bytes]:
+    """The stored ISO 2709 of these records (those that exist)."""
+    if not record_ids:
+        return {}
+    statement = select(StoredRecord.id, StoredRecord.marc).where(
+        StoredRecord.id.in_(list(record_ids))
+    )
+    return {record_id: marc for record_id, marc in session.execute(statement)}
+
+
+def last_change(session: Session) -> datetime | None:
+    """When a record was last added, edited or deleted (each moves ``modified_at``).
+
+    Results computed before that moment may be stale; one backward step on the
+    ``modified_at`` index.
+    """
+    return session.scalar(_LAST_CHANGE)
+
+
 def checkpoints(
     session: Session,
     query: Query,
@@ -145,10 +217,10 @@ def checkpoints(
     asked without having walked there) costs about what the first page costs once
     the result has been numbered. The pass costs what a ``count`` costs.
     """
+    if sort.then:
+        raise QueryError("keyset paging follows one sort key")
     column = _SORT_COLUMNS[sort.key]
-    order = (
-        [column.desc(), StoredRecord.id.desc()] if sort.descending else [column, StoredRecord.id]
-    )
+    order = order_by(sort)
     numbered = (
         select(
             StoredRecord.id,
@@ -162,6 +234,17 @@ def checkpoints(
         numbered.c.position % every == 0
     )
     return {row.position: _cursor(row.sort_value, row.id) for row in session.execute(statement)}
+
+
+def order_by(sort: Sort) -> list[Any]:
+    """ORDER BY of a sort: its keys in order, then the record id in the first key's direction."""
+    order = [
+        _SORT_COLUMNS[key].desc() if descending else _SORT_COLUMNS[key]
+        for key, descending in sort.keys
+        if key is not SortKey.ID
+    ]
+    order.append(StoredRecord.id.desc() if sort.descending else StoredRecord.id)
+    return order
 
 
 def _cursor(value: Any, record_id: int) -> Cursor:
@@ -230,6 +313,8 @@ def compile_query(
         return _term_clause(query)
     if isinstance(query, RangeClause):
         return _range_clause(query)
+    if isinstance(query, ProximityClause):
+        return _proximity_clause(query)
     left = compile_query(query.left, session, leaf=leaf)
     right = compile_query(query.right, session, leaf=leaf)
     if query.operator is BooleanOperator.AND:
@@ -323,15 +408,87 @@ def _region_matches(region: list[str], words: list[str], relation: Relation) -> 
 
 def _term_clause(clause: TermClause) -> ColumnElement[bool]:
     indexes = _indexes(clause.index)
+    if clause.index in _PHRASE_ONLY_INDEXES:
+        if clause.case_sensitive:
+            raise QueryError(f"{clause.index} keeps no case")
+        return _phrase_only_clause(clause, _PHRASE_ONLY_INDEXES[clause.index])
     if clause.index in _CODE_INDEXES:
+        if clause.case_sensitive:
+            raise QueryError(f"{clause.index} keeps no case")
         return _posting(indexes, _code_keys(clause))
     keys = _word_keys(clause.text)
     if clause.relation is Relation.ANY:
-        return _posting(indexes, keys)
-    words = [_posting(indexes, [key]) for key in keys]
-    if clause.relation is Relation.ALL:
-        return and_(*words)
-    return and_(*words, _phrase(indexes, keys, exact=clause.relation is Relation.EXACT))
+        folded = _posting(indexes, keys)
+    else:
+        words = [_posting(indexes, [key]) for key in keys]
+        folded = and_(*words)
+        if clause.relation is not Relation.ALL:
+            exact = clause.relation is Relation.EXACT
+            folded = and_(folded, _phrase(indexes, keys, exact=exact))
+    if clause.case_sensitive:
+        return and_(folded, _cased_clause(clause, indexes))
+    return folded
+
+
+def _phrase_only_clause(clause: TermClause, index: SearchIndex) -> ColumnElement[bool]:
+    """Notes and resource types: whole fields in ``index_phrases``, read by pattern.
+
+    No word postings narrow these, so each word is a LIKE over the index's phrases
+    (a range of the (idx, phrase) index, then a filter): fine for the small phrase
+    sets of notes and types; a whole-field ``==`` is a seek.
+    """
+    keys = _word_keys(clause.text)
+
+    def phrases_where(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+        found = select(IndexPhrase.record_id).where(IndexPhrase.idx == index, condition)
+        return StoredRecord.id.in_(found)
+
+    if clause.relation is Relation.EXACT:
+        return _phrase(frozenset({index}), keys, exact=True)
+    if clause.relation is Relation.ADJ:
+        words = " ".join(key.term for key in keys)
+        return phrases_where(IndexPhrase.phrase.like(_pattern(words, keys[-1].prefix)))
+    each = [phrases_where(IndexPhrase.phrase.like(_pattern(k.term, k.prefix))) for k in keys]
+    return or_(*each) if clause.relation is Relation.ANY else and_(*each)
+
+
+def _pattern(words: str, prefix: bool) -> str:
+    # Skeleton words are [0-9a-z] only, so they hold no LIKE wildcard to escape.
+    return f"% {words}%" if prefix else f"% {words} %"
+
+
+def _cased_clause(clause: TermClause, indexes: frozenset[SearchIndex]) -> ColumnElement[bool]:
+    """The words with their case, in the case-keeping phrases of the index (respectCase).
+
+    Correlated on the record, after the folded postings: a candidate's few phrases are
+    read through the primary key and searched case-sensitively (``contains_text``).
+    """
+    cased = sorted({CASED_INDEXES[i] for i in indexes if i in CASED_INDEXES})
+    if not cased:
+        raise QueryError(f"{clause.index} keeps no case")
+    needles = []
+    for token in clause.text.split():
+        core, prefix = _truncation(token)
+        words = cased_phrase(core).split()
+        needles += [
+            f" {w}" if prefix and n == len(words) - 1 else f" {w} " for n, w in enumerate(words)
+        ]
+    if not needles:
+        raise EmptyTermError(clause.text)
+
+    def in_phrase(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+        found = select(IndexPhrase.record_id).where(
+            IndexPhrase.record_id == StoredRecord.id, IndexPhrase.idx.in_(cased), condition
+        )
+        return exists(found)
+
+    if clause.relation is Relation.EXACT:
+        return in_phrase(IndexPhrase.phrase == "".join(n.rstrip() + " " for n in needles))
+    if clause.relation is Relation.ADJ:
+        joined = "".join(n.rstrip() for n in needles) + (" " if needles[-1].endswith(" ") else "")
+        return in_phrase(contains_text(IndexPhrase.phrase, joined))
+    each = [in_phrase(contains_text(IndexPhrase.phrase, needle)) for needle in needles]
+    return or_(*each) if clause.relation is Relation.ANY else and_(*each)
 
 
 def _word_keys(text: str) -> list[_Key]:
@@ -411,6 +568,36 @@ def _phrase(
     if indexes != _ALL_INDEXES:
         candidates = candidates.where(IndexPhrase.idx.in_(sorted(indexes)))
     return exists(candidates)
+
+
+def _proximity_clause(clause: ProximityClause) -> ColumnElement[bool]:
+    """Both words' postings (to narrow the records), then the distance within one phrase."""
+    if clause.index in _CODE_INDEXES or clause.index in {RECORD_INDEX, REGION_INDEX}:
+        raise QueryError(f"proximity needs a word index, not {clause.index!r}")
+    indexes = _indexes(clause.index)
+    left, right = _one_word(clause.left), _one_word(clause.right)
+    near = func.kitapbridge_prox(
+        IndexPhrase.phrase,
+        left.term,
+        left.prefix,
+        right.term,
+        right.prefix,
+        clause.comparison.value,
+        clause.distance,
+        clause.ordered,
+        type_=Boolean,
+    )
+    phrases = select(IndexPhrase.record_id).where(IndexPhrase.record_id == StoredRecord.id, near)
+    if indexes != _ALL_INDEXES:
+        phrases = phrases.where(IndexPhrase.idx.in_(sorted(indexes)))
+    return and_(_posting(indexes, [left]), _posting(indexes, [right]), exists(phrases))
+
+
+def _one_word(text: str) -> _Key:
+    keys = _word_keys(text)
+    if len(keys) != 1:
+        raise QueryError(f"a proximity operand is one word: {text!r}")
+    return keys[0]
 
 
 def _matches(column: Any, term: str, prefix: bool) -> Any:

@@ -17,6 +17,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from kitapbridge.catalog.proximity import register_sqlite_functions
 from kitapbridge.config import Settings
 
 ALEMBIC_DIRECTORY = Path(__file__).resolve().parent / "alembic"
@@ -39,6 +40,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    register_sqlite_functions(dbapi_connection)  # what PostgreSQL gets from the migrations
 
 
 def open_store(settings: Settings) -> sessionmaker[Session]:

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog.models import School, StoredRecord
 from kitapbridge.catalog.records import marc_of
-from kitapbridge.catalog.store import open_store
 from kitapbridge.dedup import service
 from kitapbridge.dedup.display import build_display_record
 from kitapbridge.dedup.display_export import cluster_member, retired_ids
@@ -43,21 +42,20 @@ View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
 
 
 def init_app(app: Flask, sessions: sessionmaker[Session] | None = None) -> None:
-    """Register the blueprint; ``sessions`` defaults to the store in the app's settings.
-
-    Calling it again only replaces the session factory (tests hand in their own store).
+    """Register the blueprint; its sessions come from the app's store (``web.db``) unless
+    ``sessions`` is given (tests hand in their own store; calling again replaces it).
     """
-    from kitapbridge.web.app import app_settings
-
-    if sessions is not None or SESSIONS_KEY not in app.extensions:
-        app.extensions[SESSIONS_KEY] = sessions or open_store(app_settings(app))
+    if sessions is not None:
+        app.extensions[SESSIONS_KEY] = sessions
     if dedup_api.name not in app.blueprints:
         app.register_blueprint(dedup_api)
 
 
 @contextmanager
 def _session(write: bool = False) -> Iterator[Session]:
-    sessions: sessionmaker[Session] = current_app.extensions[SESSIONS_KEY]
+    from kitapbridge.web import db
+
+    sessions: sessionmaker[Session] = current_app.extensions.get(SESSIONS_KEY) or db.sessions()
     with sessions() as session:
         if write:
             with session.begin():

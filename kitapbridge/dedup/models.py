@@ -39,7 +39,10 @@ class DedupMember(Base):
     """A source record's cluster, with the rule version and time of the decision."""
 
     __tablename__ = "dedup_members"
-    __table_args__ = (Index("ix_dedup_members_cluster", "cluster_id", "record_id"),)
+    __table_args__ = (
+        Index("ix_dedup_members_cluster", "cluster_id", "record_id"),
+        Index("ix_dedup_members_decided", "decided_at"),
+    )
 
     record_id: Mapped[int] = mapped_column(RowId, ForeignKey("source_records.id"), primary_key=True)
     cluster_id: Mapped[str] = mapped_column(String(32))
@@ -93,10 +96,26 @@ class ClusterRedirect(Base):
     """A retired cluster id and the cluster that now holds its anchor record."""
 
     __tablename__ = "dedup_redirects"
+    __table_args__ = (Index("ix_dedup_redirects_new_id", "new_id"),)
 
     old_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     new_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime]
+
+
+class ClusterChange(Base):
+    """The last time a cluster lost a member (it left for another cluster, or was deleted).
+
+    A member joining or edited shows in the member's own times (``decided_at``,
+    ``modified_at``); a member leaving leaves no row in the cluster, so it is
+    recorded here. Together they are the cluster's lastModificationDate (SRU, OAI).
+    Migration: ``catalog/alembic/versions/0005``.
+    """
+
+    __tablename__ = "dedup_cluster_changes"
+
+    cluster_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    changed_at: Mapped[datetime]
 
 
 class DedupFeatures(Base):

@@ -32,6 +32,7 @@ from kitapbridge.dedup.clustering import (
 from kitapbridge.dedup.feature_store import FEATURE_VERSION, features_from_json, features_to_json
 from kitapbridge.dedup.features import MatchRecord, match_record
 from kitapbridge.dedup.models import (
+    ClusterChange,
     ClusterRedirect,
     DedupConstraint,
     DedupFeatures,
@@ -257,7 +258,20 @@ def _write_membership(
         session.execute(insert(DedupMember), row_chunk)
     for row_chunk in _chunks(updates):
         session.execute(update(DedupMember), row_chunk)
+    _record_departures(session, membership, previous, now)
     session.flush()
+
+
+def _record_departures(
+    session: Session, membership: dict[int, str], previous: dict[int, str], now: datetime
+) -> None:
+    """Stamp each cluster a member left (moved or gone): its display record changed."""
+    left = sorted({c for r, c in previous.items() if membership.get(r) != c})
+    for id_chunk in _chunks(left):
+        session.execute(delete(ClusterChange).where(ClusterChange.cluster_id.in_(id_chunk)))
+    for id_chunk in _chunks(left):
+        rows = [{"cluster_id": cluster_id, "changed_at": now} for cluster_id in id_chunk]
+        session.execute(insert(ClusterChange), rows)
 
 
 def _chunks(rows: Sequence[_Row]) -> Iterator[Sequence[_Row]]:

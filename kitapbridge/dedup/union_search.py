@@ -16,14 +16,16 @@ cluster id); paging is keyset on that pair (``catalog.query.Cursor`` with the an
 In this database ``rec.id`` names clusters (``c123``, or a retired id redirected to
 its successor); a bare record id finds the cluster holding that record.
 ``rec.lastModificationDate`` finds clusters with a live member edited, or placed
-(joined, re-compared) by dedup, in the range: see ``_cluster_modified``.
+(joined, re-compared) by dedup, or that lost a member, in the range (see
+``_cluster_modified``); the display record's 005 is that time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import pymarc
@@ -31,22 +33,29 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Select,
+    String,
     and_,
+    bindparam,
     cast,
+    exists,
     false,
     func,
+    literal,
     or_,
     select,
     tuple_,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
+from kitapbridge.catalog.models import Holding as StoredHolding
 from kitapbridge.catalog.models import School, StoredRecord
 from kitapbridge.catalog.query import (
     RECORD_INDEX,
     Cursor,
     EmptyTermError,
     Query,
+    QueryError,
     RangeClause,
     RangeField,
     Relation,
@@ -55,10 +64,11 @@ from kitapbridge.catalog.query import (
     TermClause,
     UnsupportedMaskingError,
 )
+from kitapbridge.catalog.records import marc_of
 from kitapbridge.catalog.search import compile_query, range_condition
-from kitapbridge.dedup.display import build_display_record
-from kitapbridge.dedup.display_export import cluster_member
-from kitapbridge.dedup.models import ClusterRedirect, DedupMember
+from kitapbridge.connectors.base import Holding, HoldingStatus
+from kitapbridge.dedup.display import ClusterMember, build_display_record
+from kitapbridge.dedup.models import ClusterChange, ClusterRedirect, DedupMember
 
 _SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.TITLE: StoredRecord.sort_title,
@@ -104,13 +114,14 @@ def search_clusters(
     # A cluster's anchor is its smallest member id (dedup's union-find keeps the smallest
     # root; members are only removed between runs), so clusters after anchor X have only
     # members after X: walking forward in id order reads fewer records the deeper it goes.
+    if after is not None and sort.then:
+        raise QueryError("keyset paging follows one sort key")
     forward = after is not None and sort.key is SortKey.ID and not sort.descending
     members_after = after.record_id if after is not None and forward else None
     matched = _matching_clusters(session, query, sort, school, members_after).subquery()
-    order = [matched.c.sort_value, matched.c.anchor]
     statement = (
         select(matched.c.anchor, matched.c.sort_value)
-        .order_by(*(c.desc() for c in order) if sort.descending else order)
+        .order_by(*_cluster_order(matched, sort))
         .limit(limit + 1)
     )
     if after is not None:
@@ -127,6 +138,48 @@ def search_clusters(
     return ClusterPage([f"c{row.anchor}" for row in rows], cursor)
 
 
+def cluster_hits(
+    session: Session,
+    query: Query,
+    *,
+    limit: int,
+    sort: Sort = Sort(),  # noqa: B008 (frozen, shared safely)
+    school: str | None = None,
+) -> list[int] | None:
+    """Every matching cluster's anchor in result order; None when more than ``limit`` match.
+
+    One pass instead of a count and then a page: a cluster hit needs every matching
+    member grouped, so a first page costs what the whole list costs. A result set
+    keeps the list, and later pages at any depth are slices of it.
+    """
+    matched = _matching_clusters(session, query, sort, school).subquery()
+    statement = select(matched.c.anchor).order_by(*_cluster_order(matched, sort)).limit(limit + 1)
+    anchors = list(session.scalars(statement))
+    return anchors if len(anchors) <= limit else None
+
+
+def last_change(session: Session) -> tuple[datetime | None, ...]:
+    """When records or clusters last changed: a record added, edited or deleted, a member
+    placed by dedup, or a member leaving. Cached cluster results older than that may be
+    stale. One statement, each part a backward step on an index."""
+    row = session.execute(_last_change_statement()).one()
+    return tuple(row)
+
+
+@cache
+def _last_change_statement() -> Any:
+    """Built once: it runs for every new result set of the union database."""
+    return select(*_last_change_columns())
+
+
+def _last_change_columns() -> list[Any]:
+    return [
+        select(func.max(StoredRecord.modified_at)).scalar_subquery().label("changed_records"),
+        select(func.max(DedupMember.decided_at)).scalar_subquery().label("changed_members"),
+        select(func.max(ClusterChange.changed_at)).scalar_subquery().label("changed_clusters"),
+    ]
+
+
 def cluster_checkpoints(
     session: Session,
     query: Query,
@@ -136,6 +189,8 @@ def cluster_checkpoints(
     school: str | None = None,
 ) -> dict[int, Cursor]:
     """Cursors after positions ``every``, ``2 × every``, … (``catalog.search.checkpoints``)."""
+    if sort.then:
+        raise QueryError("keyset paging follows one sort key")
     matched = _matching_clusters(session, query, sort, school).subquery()
     order = [matched.c.sort_value, matched.c.anchor]
     numbered = select(
@@ -151,47 +206,205 @@ def cluster_checkpoints(
     return {row.position: _cursor(row.sort_value, row.anchor) for row in session.execute(statement)}
 
 
-def cluster_members(session: Session, cluster_ids: Sequence[str]) -> dict[str, list[StoredRecord]]:
-    """The live member records of each cluster named (in record id order)."""
+@dataclass(frozen=True)
+class MemberVersion:
+    """What a member contributes to its cluster's display record, without its MARC."""
+
+    record_id: int
+    school: str
+    local_id: str
+    modified_at: datetime
+    placed_at: datetime | None
+    """When dedup last placed it in its cluster (None: no dedup run has seen it)."""
+    holdings: tuple[Holding, ...]
+
+
+@dataclass(frozen=True)
+class ClusterSnapshot:
+    """A cluster's live members, retired ids and last departure: everything its display
+    record depends on except the members' MARC, read in one query.
+
+    Two equal snapshots build the same display record, so a snapshot (``version``) keys
+    a cache of rendered records: a member edited (``modified_at``), joining (its
+    ``placed_at``) or leaving (``left_at``), a copy added or retired ids changing all
+    give a new version.
+    """
+
+    cluster_id: str
+    members: tuple[MemberVersion, ...]
+    retired: tuple[str, ...]
+    left_at: datetime | None = None
+    """When a member last left the cluster (``dedup_cluster_changes``)."""
+
+    @property
+    def version(self) -> tuple[object, ...]:
+        return ("cluster", self.cluster_id, self.members, self.retired, self.left_at)
+
+    @property
+    def modified_at(self) -> datetime | None:
+        """The cluster's lastModificationDate: a member edited, placed, or one leaving."""
+        moments = [m.modified_at for m in self.members]
+        moments += [m.placed_at for m in self.members if m.placed_at is not None]
+        moments += [self.left_at] if self.left_at is not None else []
+        return max(moments, key=_comparable) if moments else None
+
+
+def _comparable(moment: datetime) -> datetime:
+    """SQLite hands back naive times (stored as UTC); PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def cluster_snapshots(session: Session, cluster_ids: Sequence[str]) -> dict[str, ClusterSnapshot]:
+    """The snapshot of each cluster named (members in record id order; empty when gone)."""
+    return cluster_snapshots_as_of(session, cluster_ids)[0]
+
+
+def cluster_snapshots_as_of(
+    session: Session, cluster_ids: Sequence[str]
+) -> tuple[dict[str, ClusterSnapshot], tuple[datetime | None, ...] | None]:
+    """The snapshots, and ``last_change`` as the same statement saw it (None without rows).
+
+    One statement (a page costs round trips, not rows): each live member with its
+    school, its copies (one row per copy), its cluster's retired ids and last departure,
+    and when the catalog last changed, so a cached result can be checked for free.
+    """
     anchors = [int(c[1:]) for c in cluster_ids]
-    statement = (
-        select(StoredRecord, DedupMember.cluster_id)
-        .outerjoin(DedupMember, DedupMember.record_id == StoredRecord.id)
-        .where(
-            StoredRecord.deleted.is_(False),
-            or_(
-                DedupMember.cluster_id.in_(list(cluster_ids)),
-                and_(DedupMember.record_id.is_(None), StoredRecord.id.in_(anchors)),
+    parameters = {"cluster_ids": list(cluster_ids), "anchors": anchors}
+    rows = sorted(
+        session.execute(_snapshot_statement(), parameters),
+        key=lambda row: (row.record_id, row.holding_id or 0),
+    )
+    copies: dict[int, list[Holding]] = {}
+    members: dict[str, dict[int, Any]] = {c: {} for c in cluster_ids}
+    retired: dict[str, tuple[str, ...]] = {}
+    left_at: dict[str, datetime | None] = {}
+    for row in rows:
+        members[row.cluster_id].setdefault(row.record_id, row)
+        retired[row.cluster_id] = tuple(sorted((row.retired or "").split()))
+        left_at[row.cluster_id] = row.left_at
+        if row.holding_id is not None:
+            copies.setdefault(row.record_id, []).append(
+                Holding(
+                    barcode=row.barcode,
+                    inventory_number=row.inventory_number,
+                    call_number=row.call_number,
+                    shelf_location=row.shelf_location,
+                    status=HoldingStatus(row.status),
+                )
+            )
+    seen = (
+        (rows[0].changed_records, rows[0].changed_members, rows[0].changed_clusters)
+        if rows
+        else None
+    )
+    snapshots = {
+        c: ClusterSnapshot(
+            c,
+            tuple(
+                MemberVersion(
+                    row.record_id,
+                    row.isil,
+                    row.local_id,
+                    row.modified_at,
+                    row.placed_at,
+                    tuple(sorted(copies.get(row.record_id, ()), key=_copy_order)),
+                )
+                for row in members[c].values()
             ),
+            retired.get(c, ()),
+            left_at.get(c),
         )
-        .order_by(StoredRecord.id)
+        for c in cluster_ids
+    }
+    return snapshots, seen
+
+
+@cache
+def _snapshot_statement() -> Any:
+    """The snapshot query, built once: it runs for every page of the union database, and
+    building and keying a statement of this size costs more CPU than running it."""
+    # Two indexed selects rather than one ``cluster_id IN … OR (unclustered AND id IN …)``:
+    # the OR over an outer join makes PostgreSQL scan every source record.
+    clustered = _snapshot_rows(DedupMember.cluster_id, DedupMember.decided_at).where(
+        DedupMember.cluster_id.in_(bindparam("cluster_ids", expanding=True))
     )
-    members: dict[str, list[StoredRecord]] = {c: [] for c in cluster_ids}
-    for stored, cluster_id in session.execute(statement):
-        members[cluster_id or f"c{stored.id}"].append(stored)
-    return members
-
-
-def retired_ids_of(session: Session, cluster_ids: Sequence[str]) -> dict[str, list[str]]:
-    """Cluster id → the retired ids redirected to it (019 of the display record)."""
-    statement = (
-        select(ClusterRedirect.old_id, ClusterRedirect.new_id)
-        .where(ClusterRedirect.new_id.in_(list(cluster_ids)))
-        .order_by(ClusterRedirect.old_id)
+    own_cluster = literal("c", String) + cast(StoredRecord.id, String)
+    unclustered = (
+        _snapshot_rows(own_cluster, literal(None, DedupMember.decided_at.type), joined=False)
+        .where(StoredRecord.id.in_(bindparam("anchors", expanding=True)))
+        .where(~exists().where(DedupMember.record_id == StoredRecord.id))
     )
-    retired: dict[str, list[str]] = {}
-    for old_id, new_id in session.execute(statement):
-        retired.setdefault(new_id, []).append(old_id)
-    return retired
+    return union_all(clustered, unclustered)
 
 
-def display_record_of(
-    session: Session, cluster_id: str, members: Sequence[StoredRecord], retired: Sequence[str]
-) -> pymarc.Record:
-    """The cluster's display record (raises ``StoredRecordError`` for an unreadable member)."""
-    return build_display_record(
-        cluster_id, [cluster_member(session, stored) for stored in members], retired
+def _copy_order(copy: Holding) -> tuple[str, str]:
+    return copy.barcode or "", copy.inventory_number or ""
+
+
+def _snapshot_rows(cluster: Any, placed_at: Any, *, joined: bool = True) -> Select[Any]:
+    """Live members with school, copies, the cluster's retired ids and last departure."""
+    retired = (
+        select(func.aggregate_strings(ClusterRedirect.old_id, " "))
+        .where(ClusterRedirect.new_id == cluster)
+        .scalar_subquery()
     )
+    left_at = (
+        select(ClusterChange.changed_at)
+        .where(ClusterChange.cluster_id == cluster)
+        .scalar_subquery()
+    )
+    statement = select(
+        StoredRecord.id.label("record_id"),
+        School.isil.label("isil"),
+        StoredRecord.local_id.label("local_id"),
+        StoredRecord.modified_at.label("modified_at"),
+        placed_at.label("placed_at"),
+        cluster.label("cluster_id"),
+        retired.label("retired"),
+        left_at.label("left_at"),
+        *_last_change_columns(),
+        StoredHolding.id.label("holding_id"),
+        StoredHolding.barcode.label("barcode"),
+        StoredHolding.inventory_number.label("inventory_number"),
+        StoredHolding.call_number.label("call_number"),
+        StoredHolding.shelf_location.label("shelf_location"),
+        StoredHolding.status.label("status"),
+    ).select_from(StoredRecord)
+    if joined:
+        statement = statement.join(DedupMember, DedupMember.record_id == StoredRecord.id)
+    return (
+        statement.join(School, School.id == StoredRecord.school_id)
+        .outerjoin(StoredHolding, StoredHolding.record_id == StoredRecord.id)
+        .where(StoredRecord.deleted.is_(False))
+    )
+
+
+def member_marc(session: Session, snapshots: Iterable[ClusterSnapshot]) -> dict[int, bytes]:
+    """The stored MARC of every member of these snapshots (read only when a record is built)."""
+    ids = sorted({m.record_id for s in snapshots for m in s.members})
+    if not ids:
+        return {}
+    statement = select(StoredRecord.id, StoredRecord.marc).where(StoredRecord.id.in_(ids))
+    return {record_id: marc for record_id, marc in session.execute(statement)}
+
+
+def display_record(snapshot: ClusterSnapshot, marc: Mapping[int, bytes]) -> pymarc.Record:
+    """The cluster's display record (raises ``StoredRecordError`` for an unreadable member,
+    ``ValueError`` for a cluster without live members)."""
+    members = [
+        ClusterMember(
+            m.record_id, marc_of(m.record_id, marc[m.record_id]), m.school, m.local_id, m.holdings
+        )
+        for m in snapshot.members
+        if m.record_id in marc
+    ]
+    display = build_display_record(snapshot.cluster_id, members, snapshot.retired)
+    modified = snapshot.modified_at
+    if modified is not None:
+        # 005: when the cluster last changed, so a copy cataloguer sees a newer version.
+        stamp = _comparable(modified).astimezone(UTC).strftime("%Y%m%d%H%M%S.0")
+        display.add_ordered_field(pymarc.Field(tag="005", data=stamp))
+    return display
 
 
 def cursor_value(sort: Sort, cursor: Cursor) -> Any:
@@ -210,12 +423,10 @@ def _matching_clusters(
 ) -> Select[Any]:
     """``(anchor, sort_value)`` of every cluster with a live member matching ``query``."""
     anchor = cluster_anchor()
-    if sort.key is SortKey.ID:
-        sort_value: Any = anchor
-    elif sort.key is SortKey.MODIFIED:
-        sort_value = func.max(_SORT_COLUMNS[sort.key])
-    else:
-        sort_value = func.min(_SORT_COLUMNS[sort.key])
+    sort_value = _cluster_sort_value(sort.key, anchor)
+    further = [
+        _cluster_sort_value(key, anchor).label(f"then_{n}") for n, (key, _) in enumerate(sort.then)
+    ]
     condition = compile_query(query, session, leaf=_union_clause)
     if school is not None:
         school_id = select(School.id).where(School.isil == school).scalar_subquery()
@@ -223,12 +434,32 @@ def _matching_clusters(
     if members_after is not None:
         condition = and_(condition, StoredRecord.id > members_after)
     return (
-        select(anchor.label("anchor"), sort_value.label("sort_value"))
+        select(anchor.label("anchor"), sort_value.label("sort_value"), *further)
         .select_from(StoredRecord)
         .outerjoin(DedupMember, DedupMember.record_id == StoredRecord.id)
         .where(condition, StoredRecord.deleted.is_(False))
         .group_by(anchor)
     )
+
+
+def _cluster_sort_value(key: SortKey, anchor: Any) -> Any:
+    """A cluster's value for a sort key: its members' smallest (latest for ``modified``)."""
+    if key is SortKey.ID:
+        return anchor
+    if key is SortKey.MODIFIED:
+        return func.max(_SORT_COLUMNS[key])
+    return func.min(_SORT_COLUMNS[key])
+
+
+def _cluster_order(matched: Any, sort: Sort) -> list[Any]:
+    """ORDER BY over ``_matching_clusters``: every sort key, then the anchor."""
+    order = [matched.c.sort_value.desc() if sort.descending else matched.c.sort_value]
+    order += [
+        matched.c[f"then_{n}"].desc() if descending else matched.c[f"then_{n}"]
+        for n, (_, descending) in enumerate(sort.then)
+    ]
+    order.append(matched.c.anchor.desc() if sort.descending else matched.c.anchor)
+    return order
 
 
 def _union_clause(clause: TermClause | RangeClause) -> ColumnElement[bool] | None:
@@ -266,11 +497,18 @@ def _cluster_id_clause(clause: TermClause) -> ColumnElement[bool]:
 def _cluster_modified(clause: RangeClause) -> ColumnElement[bool]:
     """Members edited in the range, or placed by dedup in it (joined or re-compared).
 
-    A member leaving a cluster re-stamps only the leaving record (now in another
-    cluster), so the cluster it left is not reported for that change.
+    A member leaving a cluster re-stamps the leaving record (now in another cluster)
+    and, in ``dedup_cluster_changes``, the cluster it left: that cluster's remaining
+    members find it.
     """
     placed = select(DedupMember.record_id).where(range_condition(DedupMember.decided_at, clause))
-    return or_(range_condition(StoredRecord.modified_at, clause), StoredRecord.id.in_(placed))
+    left = select(ClusterChange.cluster_id).where(range_condition(ClusterChange.changed_at, clause))
+    lost = select(DedupMember.record_id).where(DedupMember.cluster_id.in_(left))
+    return or_(
+        range_condition(StoredRecord.modified_at, clause),
+        StoredRecord.id.in_(placed),
+        StoredRecord.id.in_(lost),
+    )
 
 
 def _cursor(value: Any, anchor: int) -> Cursor:

@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from kitapbridge.catalog.store import open_store
 from kitapbridge.config import Settings
 from kitapbridge.sru_server.diagnostics import SRUDiagnostic
 from kitapbridge.sru_server.explain import DatabaseDescription, explain_record
@@ -55,8 +54,10 @@ blueprint = Blueprint("sru", __name__)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    """Register the SRU endpoint with its own session factory and result-set store."""
-    service = SRUService(open_store(settings), open_result_sets(settings))
+    """Register the SRU endpoint over the app's store (``web.db``) with a result-set store."""
+    from kitapbridge.web import db
+
+    service = SRUService(db.read_sessions, open_result_sets(settings))
     app.extensions[EXTENSION_KEY] = (service, settings)
     app.register_blueprint(blueprint)
 

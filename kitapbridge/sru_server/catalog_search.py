@@ -2,7 +2,7 @@
 
 ``kitapbridge.catalog.query`` is what ``catalog.search`` compiles into SQL: term
 clauses (all/any/adj/exact words of one index), ranges (publication year, last
-modification time), booleans and match-all, one sort key, and a school filter.
+modification time), booleans and match-all, sort keys, and a school filter.
 This module maps CQL relations and modifiers onto it; whatever has no equivalent
 becomes an SRU diagnostic here, before any SQL runs.
 """
@@ -42,6 +42,11 @@ _SORT_KEYS = {
     "date": catalog.SortKey.DATE,
     "modified": catalog.SortKey.MODIFIED,
 }
+MAXIMUM_SORT_KEYS = 4
+"""Sort keys honoured in one request (there are four sortable indexes)."""
+_CASED_FIELDS = frozenset({"title", "creator", "subject", "publisher", "any"})
+_PROXIMITY_INDEXES = frozenset({"title", "creator", "subject", "publisher", "any"})
+_PROXIMITY_RELATIONS = frozenset({"=", "all", "any", "adj"})
 _RANGE_FIELDS = {"date": catalog.RangeField.DATE, "modified": catalog.RangeField.MODIFIED}
 
 
@@ -99,10 +104,49 @@ def _node(node: QueryNode, result_sets: ResultSetQueries | None) -> catalog.Quer
             return _result_set(node, result_sets)
         return _clause(node)
     if node.operator is BooleanOperator.PROX:
-        raise diag.ProximityNotSupported(None)
+        return _proximity(node)
     operator = catalog.BooleanOperator(node.operator.value)
     left, right = _node(node.left, result_sets), _node(node.right, result_sets)
     return catalog.BooleanClause(operator, left, right)
+
+
+def _proximity(node: BooleanClause) -> catalog.ProximityClause:
+    """``a prox/unit=word/distance<op>n/ordered b``: two words of one index in one field.
+
+    Modifiers were checked by ``query_check`` (unit word only: 42; others: 46); what
+    the phrases cannot answer is diagnostic 39 with the reason as its message.
+    """
+    left, right = node.left, node.right
+    if not isinstance(left, SearchClause) or not isinstance(right, SearchClause):
+        raise diag.ProximityNotSupported(None, "Proximity between two search terms only")
+    if left.index != right.index or left.index not in _PROXIMITY_INDEXES:
+        raise diag.ProximityNotSupported(
+            None, "Proximity within one word index (title, creator, subject, publisher, any)"
+        )
+    for clause in (left, right):
+        if clause.canonical_relation not in _PROXIMITY_RELATIONS:
+            raise diag.ProximityNotSupported(None, f"Proximity with relation {clause.relation}")
+        if len(_catalog_text(clause).split()) != 1:
+            raise diag.ProximityNotSupported(None, "Proximity between single words")
+    comparison, distance, ordered = catalog.Comparison.LE, 1, False
+    for modifier in node.modifiers:
+        if modifier.base_name == "distance":
+            comparison, distance = _distance(modifier.comparison, modifier.value)
+        elif modifier.base_name in {"ordered", "unordered"}:
+            ordered = modifier.base_name == "ordered"
+    return catalog.ProximityClause(
+        left.index, _catalog_text(left), _catalog_text(right), comparison, distance, ordered
+    )
+
+
+def _distance(comparison: str | None, value: str | None) -> tuple[catalog.Comparison, int]:
+    try:
+        relation = catalog.Comparison(comparison or "")
+    except ValueError:
+        raise diag.UnsupportedProximityRelation(comparison) from None
+    if value is None or not value.isdigit():
+        raise diag.UnsupportedProximityDistance(value)
+    return relation, int(value)
 
 
 def _result_set(clause: SearchClause, result_sets: ResultSetQueries | None) -> catalog.Query:
@@ -119,16 +163,30 @@ def _clause(clause: SearchClause) -> catalog.Query:
     if clause.index == "all":
         return catalog.MatchAll()
     if clause.index in _RANGE_FIELDS:
+        _respect_case(clause)  # diagnostic 20 if asked for: years and times have no case
         return _range(clause)
     relation = clause.canonical_relation
     text = _catalog_text(clause)
     if relation == "<>":
-        positive = catalog.TermClause(clause.index, text, catalog.Relation.ALL)
+        positive = catalog.TermClause(
+            clause.index, text, catalog.Relation.ALL, _respect_case(clause)
+        )
         return catalog.BooleanClause(catalog.BooleanOperator.NOT, catalog.MatchAll(), positive)
     catalog_relation = _WORD_RELATIONS[relation]
     if clause.modifier("string") is not None and relation == "=":
         catalog_relation = catalog.Relation.EXACT
-    return catalog.TermClause(clause.index, text, catalog_relation)
+    return catalog.TermClause(clause.index, text, catalog_relation, _respect_case(clause))
+
+
+def _respect_case(clause: SearchClause) -> bool:
+    """``/respectCase`` (the last case modifier wins), on an index that keeps case."""
+    cases = [m.base_name for m in clause.modifiers if m.base_name in {"ignorecase", "respectcase"}]
+    if not cases or cases[-1] != "respectcase":
+        return False
+    if clause.index not in _CASED_FIELDS:
+        # Codes, dates, notes and types are stored folded: case cannot be told apart.
+        raise diag.UnsupportedRelationModifier("respectCase")
+    return True
 
 
 def _catalog_text(clause: SearchClause) -> str:
@@ -175,11 +233,16 @@ def _range_value(field: catalog.RangeField, clause: SearchClause, text: str) -> 
 
 
 def _sort(query: Query) -> catalog.Sort:
+    """``sortBy`` (or 1.1 ``sortKeys``): the first key, then the others for its ties."""
     if not query.sort_keys:
         return catalog.Sort()
-    if len(query.sort_keys) > 1:
-        raise diag.TooManySortKeys("1")
-    key = query.sort_keys[0]
-    if key.case_sensitive:
-        raise diag.UnsupportedSortCase("respectCase")
-    return catalog.Sort(_SORT_KEYS[key.index], descending=key.descending)
+    if len(query.sort_keys) > MAXIMUM_SORT_KEYS:
+        raise diag.TooManySortKeys(str(MAXIMUM_SORT_KEYS))
+    keys = []
+    for key in query.sort_keys:
+        if key.case_sensitive:
+            # Sort keys are folded like the index (case, script, diacritics).
+            raise diag.UnsupportedSortCase("respectCase")
+        keys.append((_SORT_KEYS[key.index], key.descending))
+    (first, descending), *then = keys
+    return catalog.Sort(first, descending=descending, then=tuple(then))

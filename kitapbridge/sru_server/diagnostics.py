@@ -169,6 +169,18 @@ class ProximityNotSupported(SRUDiagnostic):
     number, message = 39, "Proximity not supported"
 
 
+class UnsupportedProximityRelation(SRUDiagnostic):
+    """40: details = the relation of ``distance``."""
+
+    number, message = 40, "Unsupported proximity relation"
+
+
+class UnsupportedProximityDistance(SRUDiagnostic):
+    """41: details = the distance."""
+
+    number, message = 41, "Unsupported proximity distance"
+
+
 class UnsupportedProximityUnit(SRUDiagnostic):
     """42: details = the unit."""
 

@@ -28,7 +28,7 @@ FEATURES = {
     "scan": True,
     "facets": True,
     "emptyTerm": False,
-    "proximity": False,
+    "proximity": True,
 }
 
 
@@ -89,8 +89,10 @@ def explain_record(database: DatabaseDescription) -> etree._Element:
     _sub(config, "supports", "*", type="maskingCharacter")  # right truncation of a word
     for relation in ("=", "==", "<>", "<", ">", "<=", ">=", "adj", "any", "all", "within"):
         _sub(config, "supports", relation, type="relation")
-    for modifier in ("ignoreCase", "masked", "unmasked", "word", "string"):
+    for modifier in ("ignoreCase", "respectCase", "masked", "unmasked", "word", "string"):
         _sub(config, "supports", modifier, type="relationModifier")
+    for modifier in ("unit=word", "distance", "ordered", "unordered"):
+        _sub(config, "supports", modifier, type="proximityModifier")
     return explain
 
 

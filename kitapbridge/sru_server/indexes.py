@@ -130,6 +130,8 @@ INDEXES: tuple[IndexDefinition, ...] = (
     _index(DC, "contributor", "creator", "author or contributor"),
     _index(DC, "subject", "subject", "subject", scan=True),
     _index(DC, "publisher", "publisher", "publisher", scan=True),
+    _index(DC, "description", "description", "notes and summary (500, 520)"),
+    _index(DC, "type", "type", "kind of resource (text, electronic, notated music…)"),
     _index(DC, "date", "date", "year of publication", ORDERED, sort=True),
     _index(DC, "identifier", "identifier", "ISBN, ISSN or control number", CODE),
     _index(DC, "language", "language", "language code (MARC, e.g. kaz)", CODE),

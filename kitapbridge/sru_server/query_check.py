@@ -39,10 +39,10 @@ from kitapbridge.sru_server.indexes import (
 )
 
 SUPPORTED_RELATION_MODIFIERS = frozenset(
-    {"ignorecase", "masked", "unmasked", "word", "string", "isodate", "number"}
+    {"ignorecase", "respectcase", "masked", "unmasked", "word", "string", "isodate", "number"}
 )
-"""Relation modifiers (``cql`` set) the catalog search evaluates. ``respectCase`` is not
-among them: the term index folds case (and Kazakh/Latin script), so it cannot be honoured."""
+"""Relation modifiers (``cql`` set) the catalog search evaluates. ``respectCase`` is
+answered from the case-keeping phrases of the word indexes (``catalog_search``)."""
 
 SUPPORTED_SORT_MODIFIERS = frozenset(
     {"ascending", "descending", "ignorecase", "respectcase", "missinglow", "missinghigh"}

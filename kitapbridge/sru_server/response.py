@@ -17,7 +17,7 @@ from kitapbridge.cql import to_xcql
 from kitapbridge.cql.serialize import XCQL_NAMESPACE
 from kitapbridge.sru_server.diagnostics import RecordNotInSchema, SRUDiagnostic
 from kitapbridge.sru_server.explain import ZEEREX_SCHEMA
-from kitapbridge.sru_server.record_schemas import DIAGNOSTIC_SCHEMA
+from kitapbridge.sru_server.record_schemas import DIAGNOSTIC_SCHEMA, RecordSchema
 from kitapbridge.sru_server.request import (
     ExplainRequest,
     Operation,
@@ -152,7 +152,7 @@ def _record(
     element = names.sub(records, "record")
     if not isinstance(record, SurrogateDiagnostic):
         try:
-            schema, data = request.schema.identifier, request.schema.render(record.marc)
+            schema, data = request.schema.identifier, rendered(request.schema, record)
         except Exception:  # a crosswalk failing on one record must not fail the page
             logger.exception(
                 "SRU: record %s cannot be rendered as %s", record.identifier, request.schema.name
@@ -169,6 +169,15 @@ def _record(
     if names.version is SRUVersion.V1_2 and isinstance(record, RetrievedRecord):
         names.sub(element, "recordIdentifier", record.identifier)
     names.sub(element, "recordPosition", str(record.position))
+
+
+def rendered(schema: RecordSchema, record: RetrievedRecord) -> etree._Element:
+    """The record as ``schema`` renders it (done already by the run step, or here)."""
+    if record.rendered is not None:
+        return record.rendered
+    if record.marc is None:
+        raise ValueError(f"record {record.identifier} has neither MARC nor a rendering")
+    return schema.render(record.marc)
 
 
 def _record_data(container: etree._Element, data: etree._Element, escaping: str) -> None:

@@ -20,7 +20,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -29,6 +29,9 @@ from kitapbridge.config import Settings
 
 DEFAULT_CAPACITY = 10_000
 """Result sets kept at most; the least recently used are dropped first."""
+HIT_LIST_LIMIT = 100_000
+"""Results up to this size keep every hit's id (8 bytes each): any page of them is a
+slice, at any depth and for any sort. Larger results page by keyset cursors."""
 
 
 @dataclass(slots=True)
@@ -46,6 +49,13 @@ class ResultSet:
     """The school filter it ran with."""
     cursors: dict[int, Cursor] = field(default_factory=dict)
     """Position p → cursor after record p (the next page starts at p + 1)."""
+    hits: Sequence[int] | None = None
+    """Every hit's id in result order, when the store holds them in this process."""
+    has_hits: bool = False
+    """The store keeps the hit list (in Redis ``hits`` may be None: read slices of it)."""
+    state: str | None = None
+    """The catalog's state when the hits were found (``Catalog.state``): a page read at
+    another state means the result is stale and is made again."""
 
 
 class ResultSets(Protocol):
@@ -66,7 +76,11 @@ class ResultSets(Protocol):
         *,
         query: Query | None = None,
         school: str | None = None,
+        hits: Sequence[int] | None = None,
+        state: str | None = None,
     ) -> ResultSet: ...
+
+    def hits(self, entry: ResultSet, start: int, count: int) -> list[int] | None: ...
 
     def cursor(self, entry: ResultSet, position: int) -> Cursor | None: ...
 
@@ -135,14 +149,25 @@ class ResultSetStore:
         *,
         query: Query | None = None,
         school: str | None = None,
+        hits: Sequence[int] | None = None,
+        state: str | None = None,
     ) -> ResultSet:
         """A new result set for this key (replacing any previous one).
 
-        ``ttl`` is the client's ``resultSetTTL``, honoured up to the configured maximum.
+        ``ttl`` is the client's ``resultSetTTL``, honoured up to the configured maximum;
+        ``hits`` is every hit's id in order, when the result is small enough to keep.
         """
         kept = self.ttl if ttl is None else min(ttl, self.ttl)
         entry = ResultSet(
-            self.identifier(key), number_of_records, kept, self._clock() + kept, query, school
+            self.identifier(key),
+            number_of_records,
+            kept,
+            self._clock() + kept,
+            query,
+            school,
+            hits=list(hits) if hits is not None else None,
+            has_hits=hits is not None,
+            state=state,
         )
         with self._lock:
             self._entries[entry.identifier] = entry
@@ -150,6 +175,10 @@ class ResultSetStore:
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)
         return entry
+
+    def hits(self, entry: ResultSet, start: int, count: int) -> list[int] | None:
+        """The ids of hits ``start`` … ``start + count - 1`` (0-based); None without a hit list."""
+        return list(entry.hits[start : start + count]) if entry.hits is not None else None
 
     def cursor(self, entry: ResultSet, position: int) -> Cursor | None:
         """The cursor after record ``position``, if a page ended there."""

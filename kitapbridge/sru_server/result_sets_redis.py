@@ -4,10 +4,14 @@ Production runs several stateless gunicorn workers; a harvester's next page may
 land on any of them. Each result set is one Redis hash that expires after its
 idle time (``EXPIRE`` renewed on every use, like ``resultSetIdleTime``):
 
-- ``records``, ``ttl``, ``school`` and ``query`` (the catalog query as JSON, for
-  ``cql.resultSetId``);
+- ``records``, ``ttl``, ``school``, ``state`` (``Catalog.state`` when it was made)
+  and ``query`` (the catalog query as JSON, for ``cql.resultSetId``);
 - ``c:<position>`` → the keyset cursor after that record (``Cursor.token()``), so
-  a page started on one worker continues on another without an OFFSET.
+  a page started on one worker continues on another without an OFFSET;
+- ``hits`` = 1 when the result is small enough to keep every hit's id: they are the
+  string ``<key>:hits``, 8 bytes (big-endian) per id, so a page is one ``GETRANGE``.
+
+Finding a result set and restarting its idle time is one round trip (a Lua script).
 
 Only what the catalog query model can express is stored, as JSON: never pickles,
 since whatever reads Redis must not be able to run code.
@@ -16,7 +20,8 @@ since whatever reads Redis must not be able to run code.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import struct
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,8 +30,10 @@ import redis
 from kitapbridge.catalog.query import (
     BooleanClause,
     BooleanOperator,
+    Comparison,
     Cursor,
     MatchAll,
+    ProximityClause,
     Query,
     QueryError,
     RangeClause,
@@ -37,6 +44,18 @@ from kitapbridge.catalog.query import (
 from kitapbridge.sru_server.result_sets import ResultSet, result_set_identifier
 
 KEY_PREFIX = "kitapbridge:sru:result-set:"
+HITS_SUFFIX = ":hits"
+_ID = struct.Struct(">q")
+
+# HMGET and EXPIRE (of the hash and of its hit list) in one round trip.
+_FIND_SCRIPT = """
+local found = redis.call('HMGET', KEYS[1], 'records', 'ttl', 'school', 'query', 'hits', 'state')
+if found[1] and found[2] then
+  redis.call('EXPIRE', KEYS[1], found[2])
+  if found[5] then redis.call('EXPIRE', KEYS[2], found[2]) end
+end
+return found
+"""
 
 
 class RedisResultSetStore:
@@ -45,6 +64,7 @@ class RedisResultSetStore:
     def __init__(self, client: redis.Redis, ttl: int) -> None:
         self.ttl = ttl
         self._redis = client
+        self._find = client.register_script(_FIND_SCRIPT)
 
     @classmethod
     def from_url(cls, url: str, ttl: int) -> RedisResultSetStore:
@@ -59,11 +79,12 @@ class RedisResultSetStore:
     def find(self, identifier: str) -> ResultSet | None:
         """The live result set with this id, its idle time restarted; None if absent/expired."""
         name = KEY_PREFIX + identifier
-        records, ttl, school, query = self._redis.hmget(name, ["records", "ttl", "school", "query"])
+        # The idle time restarts with every use.
+        found = self._find(keys=[name, name + HITS_SUFFIX])
+        records, ttl, school, query, hits, state = found
         if records is None or ttl is None:
             return None
         idle = int(ttl)
-        self._redis.expire(name, idle)  # idle time restarts with every use
         return ResultSet(
             identifier,
             int(records),
@@ -71,6 +92,8 @@ class RedisResultSetStore:
             expires_at=0.0,  # Redis expires the entry itself
             query=decode_query(json.loads(query)) if query else None,
             school=_text(school) if school else None,
+            has_hits=hits is not None,
+            state=_text(state) if state is not None else None,
         )
 
     def create(
@@ -81,25 +104,56 @@ class RedisResultSetStore:
         *,
         query: Query | None = None,
         school: str | None = None,
+        hits: Sequence[int] | None = None,
+        state: str | None = None,
     ) -> ResultSet:
         """A new result set for this key (replacing any previous one and its cursors)."""
         kept = self.ttl if ttl is None else min(ttl, self.ttl)
-        entry = ResultSet(result_set_identifier(key), number_of_records, kept, 0.0, query, school)
+        entry = ResultSet(
+            result_set_identifier(key),
+            number_of_records,
+            kept,
+            0.0,
+            query,
+            school,
+            hits=list(hits) if hits is not None else None,
+            has_hits=hits is not None,
+            state=state,
+        )
         name = KEY_PREFIX + entry.identifier
         if kept <= 0:
-            self._redis.delete(name)  # resultSetTTL=0: the client wants none kept
+            self._redis.delete(name, name + HITS_SUFFIX)  # resultSetTTL=0: keep none
             return entry
         pipeline = self._redis.pipeline(transaction=True)
-        pipeline.delete(name)
+        pipeline.delete(name, name + HITS_SUFFIX)
         pipeline.hset(name, "records", number_of_records)
         pipeline.hset(name, "ttl", kept)
         if school is not None:
             pipeline.hset(name, "school", school)
+        if state is not None:
+            pipeline.hset(name, "state", state)
         if query is not None:
             pipeline.hset(name, "query", json.dumps(encode_query(query), ensure_ascii=False))
+        if hits is not None:
+            pipeline.hset(name, "hits", 1)
+            pipeline.set(name + HITS_SUFFIX, b"".join(_ID.pack(i) for i in hits), ex=kept)
         pipeline.expire(name, kept)
         pipeline.execute()
         return entry
+
+    def hits(self, entry: ResultSet, start: int, count: int) -> list[int] | None:
+        """The ids of hits ``start`` … ``start + count - 1`` (0-based); None without a hit list."""
+        if entry.hits is not None:
+            return list(entry.hits[start : start + count])
+        if not entry.has_hits or count <= 0:
+            return None if not entry.has_hits else []
+        name = KEY_PREFIX + entry.identifier + HITS_SUFFIX
+        packed = self._redis.getrange(name, start * _ID.size, (start + count) * _ID.size - 1)
+        if isinstance(packed, str):  # a client decoding replies: the ids are not text
+            raise TypeError("the Redis client must not decode responses")
+        if not packed and start < entry.number_of_records:
+            return None  # expired between find and now: page by cursor instead
+        return [value for (value,) in _ID.iter_unpack(packed)]
 
     def cursor(self, entry: ResultSet, position: int) -> Cursor | None:
         """The cursor after record ``position``, if any worker ended a page there."""
@@ -133,6 +187,15 @@ def encode_query(query: Query) -> dict[str, Any]:
         return {"all": True}
     if isinstance(query, TermClause):
         return {"index": query.index, "text": query.text, "relation": query.relation.value}
+    if isinstance(query, ProximityClause):
+        return {
+            "prox": query.index,
+            "left": query.left,
+            "right": query.right,
+            "comparison": query.comparison.value,
+            "distance": query.distance,
+            "ordered": query.ordered,
+        }
     if isinstance(query, RangeClause):
         return {
             "range": query.field.value,
@@ -155,6 +218,15 @@ def decode_query(data: dict[str, Any]) -> Query:
             return MatchAll()
         if "index" in data:
             return TermClause(data["index"], data["text"], Relation(data["relation"]))
+        if "prox" in data:
+            return ProximityClause(
+                data["prox"],
+                data["left"],
+                data["right"],
+                Comparison(data["comparison"]),
+                int(data["distance"]),
+                bool(data["ordered"]),
+            )
         if "range" in data:
             return RangeClause(
                 RangeField(data["range"]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lxml import etree
 from pymarc import Record
 
 from kitapbridge.sru_server.diagnostics import SRUDiagnostic
@@ -20,7 +21,10 @@ class RetrievedRecord:
     position: int
     identifier: str
     """The stable record id (``rec.id``; the cluster id in the union catalog)."""
-    marc: Record
+    marc: Record | None
+    """The record; None when ``rendered`` already holds it in the requested schema."""
+    rendered: etree._Element | None = None
+    """The record in the request's schema, when the run step rendered it already."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,13 @@
 """Running parsed SRU requests against the catalog: the "run" step between parse and render.
 
 ``SRUService`` holds the session factory and the result-set store; each call opens
-one session (one unit of work per request), asks ``kitapbridge.catalog.search``
-for counts, pages and scan terms, and returns the plain results the response
-writers render. No SQL is written here.
+one session (one unit of work per request), asks the database's ``Catalog``
+(``catalogs``) for hits, counts, pages and rendered records, and returns the plain
+results the response writers render. No SQL is written here.
+
+A new query's result set keeps its whole hit list when it has at most
+``HIT_LIST_LIMIT`` hits, so every page of it (any depth, any sort) is a slice; a
+larger result pages by keyset cursors remembered at page ends and checkpoints.
 
 The union database (``/sru``) answers with clusters (``kitapbridge.dedup.union_search``):
 a cluster is a hit when any member is, ``rec.id`` and ``recordIdentifier`` are cluster
@@ -14,24 +18,23 @@ ids, and each record is the cluster's display record (one 852 per holding school
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from pymarc import Record
 from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog import query as catalog_query_model
 from kitapbridge.catalog import search as catalog_search
 from kitapbridge.catalog.query import EmptyTermError, QueryError, UnsupportedMaskingError
-from kitapbridge.catalog.records import StoredRecordError, marc_of
 from kitapbridge.catalog.schools import find_school
-from kitapbridge.catalog.store import close_store
-from kitapbridge.dedup import union_search
 from kitapbridge.sru_server import diagnostics as diag
 from kitapbridge.sru_server.catalog_search import CatalogPlan, plan
+from kitapbridge.sru_server.catalogs import Catalog, SchoolCatalog, UnionCatalog
 from kitapbridge.sru_server.facets import FACET_MAXIMUM_RECORDS, check_facets, count_facets
 from kitapbridge.sru_server.query_check import catalog_clause, catalog_query
+from kitapbridge.sru_server.rendered_records import RenderedRecords
 from kitapbridge.sru_server.request import FacetRequest, ScanRequest, SearchRetrieveRequest
-from kitapbridge.sru_server.result_sets import ResultSet, ResultSets
+from kitapbridge.sru_server.result_sets import HIT_LIST_LIMIT, ResultSet, ResultSets
 from kitapbridge.sru_server.results import (
     Facet,
     RetrievedRecord,
@@ -62,13 +65,22 @@ class Database:
 class SRUService:
     """Explain facts, searches and scans over the catalog for the SRU blueprint."""
 
-    def __init__(self, sessions: sessionmaker[Session], result_sets: ResultSets) -> None:
-        self._sessions = sessions
+    def __init__(
+        self,
+        sessions: Callable[[], sessionmaker[Session]],
+        result_sets: ResultSets,
+        renderings: RenderedRecords | None = None,
+    ) -> None:
+        """``sessions`` gives the process's session factory (``web.db.sessions``: one
+        engine per application and process, made after any fork)."""
+        self._store = sessions
         self._result_sets = result_sets
+        renderings = renderings if renderings is not None else RenderedRecords()
+        self._union = UnionCatalog(renderings)
+        self._schools = SchoolCatalog(renderings)
 
-    def close(self) -> None:
-        """Release the database connections (application shutdown, tests)."""
-        close_store(self._sessions)
+    def _sessions(self) -> Session:
+        return self._store()()
 
     def check_database(self, database: Database) -> None:
         """Raise diagnostic 235 unless the database (school) exists."""
@@ -79,40 +91,36 @@ class SRUService:
                 raise diag.DatabaseDoesNotExist(database.school)
 
     def search(self, request: SearchRetrieveRequest, database: Database) -> SearchResult:
-        """One page of a searchRetrieve, with the cursor of the next page remembered."""
+        """One page of a searchRetrieve, from the result set of its query (made if new)."""
         catalog_plan = plan(
-            catalog_query(request.query), lambda rid: self._result_set_query(rid, database)
+            catalog_query(request.query, proximity=True),
+            lambda rid: self._result_set_query(rid, database),
         )
         facet_requests = check_facets(request.facets)
         school, matches_nothing = _school(database, catalog_plan)
-        key = (
-            f"{database.union}|{school}|{matches_nothing}|{catalog_plan.sort}|{catalog_plan.query}"
-        )
+        catalog = self._union if database.union else self._schools
         records: tuple[RetrievedRecord | SurrogateDiagnostic, ...] = ()
         facets: tuple[Facet, ...] = ()
         notes: tuple[diag.SRUDiagnostic, ...] = ()
+        key = (
+            f"{database.union}|{school}|{matches_nothing}|{catalog_plan.sort}|{catalog_plan.query}"
+        )
         with self._sessions() as session:
+            search = _Search(session, catalog, catalog_plan, school, self._result_sets)
             result_set = self._result_sets.get(key)
+            if result_set is not None:
+                records, current = search.page_if_current(result_set, request)
+                if not current:
+                    result_set = None
             if result_set is None:
-                total = (
-                    0
-                    if matches_nothing
-                    else self._count(session, catalog_plan, school, database.union)
-                )
-                result_set = self._result_sets.create(
-                    key,
-                    total,
-                    request.result_set_ttl,
-                    query=None if matches_nothing else catalog_plan.query,
-                    school=school,
-                )
+                result_set = search.create(key, request.result_set_ttl, matches_nothing)
+                if request.start_record <= result_set.number_of_records:
+                    records = search.page(result_set, request)[0]
             total = result_set.number_of_records
             if request.start_record > max(total, 1):
                 raise diag.FirstRecordOutOfRange(None)
-            if request.maximum_records and total:
-                records = self._page(session, request, catalog_plan, database, result_set)
             if facet_requests and total:
-                facets, notes = self._facets(session, catalog_plan, database, total, facet_requests)
+                facets, notes = search.facets(result_set, facet_requests)
         last = request.start_record + len(records) - 1
         return SearchResult(
             number_of_records=total,
@@ -130,152 +138,6 @@ class SRUService:
         if found is None or found.query is None or found.school != database.school:
             raise diag.ResultSetDoesNotExist(identifier)
         return found.query
-
-    @staticmethod
-    def _facets(
-        session: Session,
-        catalog_plan: CatalogPlan,
-        database: Database,
-        total: int,
-        requests: list[tuple[FacetRequest, str]],
-    ) -> tuple[tuple[Facet, ...], tuple[diag.SRUDiagnostic, ...]]:
-        if total > FACET_MAXIMUM_RECORDS:
-            note = diag.TooManyMatchingRecords(
-                str(FACET_MAXIMUM_RECORDS),
-                f"Facets are computed for results of at most {FACET_MAXIMUM_RECORDS} records",
-            )
-            return (), (note,)
-        school = database.school or catalog_plan.school
-        if database.union:
-            clusters = union_search.search_clusters(
-                session, catalog_plan.query, limit=total, school=school
-            )
-            marc = [
-                record
-                for _, record in _display_records(session, clusters.cluster_ids)
-                if record is not None
-            ]
-            return count_facets(requests, marc), ()
-        page = catalog_search.search(session, catalog_plan.query, limit=total, school=school)
-        stored = catalog_search.fetch_records(session, page.record_ids)
-        marc = []
-        for row in stored:
-            try:
-                marc.append(marc_of(row.id, row.marc))
-            except StoredRecordError as error:
-                logger.error("SRU facets: stored record %s unreadable: %s", row.id, error.reason)
-        return count_facets(requests, marc), ()
-
-    @staticmethod
-    def _count(session: Session, catalog_plan: CatalogPlan, school: str | None, union: bool) -> int:
-        try:
-            if union:
-                return union_search.count_clusters(session, catalog_plan.query, school=school)
-            return catalog_search.count(session, catalog_plan.query, school=school)
-        except QueryError as error:
-            raise _diagnostic(error) from error
-
-    def _page(
-        self,
-        session: Session,
-        request: SearchRetrieveRequest,
-        catalog_plan: CatalogPlan,
-        database: Database,
-        result_set: ResultSet,
-    ) -> tuple[RetrievedRecord | SurrogateDiagnostic, ...]:
-        if database.union:
-            return self._cluster_page(session, request, catalog_plan, database, result_set)
-        school = database.school or catalog_plan.school
-        before = request.start_record - 1
-        try:
-            cursor, skip = self._start(session, catalog_plan, database, result_set, before)
-            page = catalog_search.search(
-                session,
-                catalog_plan.query,
-                limit=request.maximum_records,
-                sort=catalog_plan.sort,
-                offset=skip,
-                after=cursor,
-                school=school,
-            )
-        except QueryError as error:
-            raise _diagnostic(error) from error
-        if page.next_cursor is not None:
-            position = before + len(page.record_ids)
-            self._result_sets.remember_cursor(result_set, position, page.next_cursor)
-        stored = catalog_search.fetch_records(session, page.record_ids)
-        records: list[RetrievedRecord | SurrogateDiagnostic] = []
-        for position, row in enumerate(stored, start=request.start_record):
-            try:
-                records.append(RetrievedRecord(position, str(row.id), marc_of(row.id, row.marc)))
-            except StoredRecordError as error:
-                logger.error("SRU: stored record %s unreadable: %s", row.id, error.reason)
-                records.append(SurrogateDiagnostic(position, diag.RecordTemporarilyUnavailable()))
-        return tuple(records)
-
-    def _cluster_page(
-        self,
-        session: Session,
-        request: SearchRetrieveRequest,
-        catalog_plan: CatalogPlan,
-        database: Database,
-        result_set: ResultSet,
-    ) -> tuple[RetrievedRecord | SurrogateDiagnostic, ...]:
-        """A page of the union database: display records of clusters, by cluster id."""
-        before = request.start_record - 1
-        try:
-            cursor, skip = self._start(session, catalog_plan, database, result_set, before)
-            page = union_search.search_clusters(
-                session,
-                catalog_plan.query,
-                limit=request.maximum_records,
-                sort=catalog_plan.sort,
-                offset=skip,
-                after=cursor,
-                school=catalog_plan.school,
-            )
-        except QueryError as error:
-            raise _diagnostic(error) from error
-        if page.next_cursor is not None:
-            position = before + len(page.cluster_ids)
-            self._result_sets.remember_cursor(result_set, position, page.next_cursor)
-        records: list[RetrievedRecord | SurrogateDiagnostic] = []
-        displayed = _display_records(session, page.cluster_ids)
-        for position, (cluster_id, record) in enumerate(displayed, start=request.start_record):
-            if record is None:
-                records.append(SurrogateDiagnostic(position, diag.RecordTemporarilyUnavailable()))
-            else:
-                records.append(RetrievedRecord(position, cluster_id, record))
-        return tuple(records)
-
-    def _start(
-        self,
-        session: Session,
-        catalog_plan: CatalogPlan,
-        database: Database,
-        result_set: ResultSet,
-        before: int,
-    ) -> tuple[catalog_query_model.Cursor | None, int]:
-        """Where a page after ``before`` records starts: a cursor and how many to skip after it.
-
-        The previous page's cursor when a client walks in order; else the nearest
-        checkpoint at or before the position (numbering the result once, see
-        ``catalog.search.checkpoints``); OFFSET only for shallow positions.
-        """
-        if before == 0:
-            return None, 0
-        cursor = self._result_sets.cursor(result_set, before)
-        if cursor is not None:
-            return cursor, 0
-        if before < CHECKPOINT_INTERVAL:
-            return None, before
-        mark = before // CHECKPOINT_INTERVAL * CHECKPOINT_INTERVAL
-        cursor = self._result_sets.cursor(result_set, mark)
-        if cursor is None:
-            marks = _checkpoints(session, catalog_plan, database)
-            self._result_sets.remember_cursors(result_set, marks)
-            cursor = marks.get(mark)
-        return (cursor, before - mark) if cursor is not None else (None, before)
 
     def scan(self, request: ScanRequest, database: Database) -> list[ScanTerm]:
         """Index terms from the scan clause's term on, with their record counts."""
@@ -298,42 +160,128 @@ class SRUService:
         return terms[: request.maximum_terms]
 
 
-def _checkpoints(
-    session: Session, catalog_plan: CatalogPlan, database: Database
-) -> dict[int, catalog_query_model.Cursor]:
-    school = database.school or catalog_plan.school
-    if database.union:
-        return union_search.cluster_checkpoints(
-            session,
-            catalog_plan.query,
-            every=CHECKPOINT_INTERVAL,
-            sort=catalog_plan.sort,
-            school=school,
-        )
-    return catalog_search.checkpoints(
-        session,
-        catalog_plan.query,
-        every=CHECKPOINT_INTERVAL,
-        sort=catalog_plan.sort,
-        school=school,
-    )
+@dataclass(slots=True)
+class _Search:
+    """One query over one database within one session: its result set and pages."""
 
+    session: Session
+    catalog: Catalog
+    plan: CatalogPlan
+    school: str | None
+    result_sets: ResultSets
 
-def _display_records(session: Session, cluster_ids: list[str]) -> list[tuple[str, Record | None]]:
-    """Each cluster's display record, or None when a member cannot be read (logged)."""
-    members = union_search.cluster_members(session, cluster_ids)
-    retired = union_search.retired_ids_of(session, cluster_ids)
-    found: list[tuple[str, Record | None]] = []
-    for cluster_id in cluster_ids:
+    def create(self, key: str, ttl: int | None, matches_nothing: bool) -> ResultSet:
+        """The result set of a query not seen recently: its hit list, or its count."""
+        query = self.plan.query
+        hits: list[int] | None = []
+        state = self.catalog.state(self.session)  # before the hits: a change between re-runs
         try:
-            record: Record | None = union_search.display_record_of(
-                session, cluster_id, members[cluster_id], retired.get(cluster_id, ())
+            if not matches_nothing:
+                hits = self.catalog.hits(
+                    self.session, query, self.plan.sort, self.school, HIT_LIST_LIMIT
+                )
+            total = (
+                len(hits)
+                if hits is not None
+                else self.catalog.count(self.session, query, self.school)
             )
-        except StoredRecordError as error:
-            logger.error("SRU: cluster %s unreadable: %s", cluster_id, error.reason)
-            record = None
-        found.append((cluster_id, record))
-    return found
+        except QueryError as error:
+            raise _diagnostic(error) from error
+        return self.result_sets.create(
+            key,
+            total,
+            ttl,
+            query=None if matches_nothing else query,
+            school=self.school,
+            hits=hits,
+            state=state,
+        )
+
+    def page_if_current(
+        self, result_set: ResultSet, request: SearchRetrieveRequest
+    ) -> tuple[tuple[RetrievedRecord | SurrogateDiagnostic, ...], bool]:
+        """The requested page of a kept result set, and whether the catalog is unchanged
+        since it was made (read by the page's own statement: no extra round trip)."""
+        records, seen = self.page(result_set, request)
+        if seen is None:
+            seen = self.catalog.state(self.session)
+        return records, seen == result_set.state
+
+    def page(
+        self, result_set: ResultSet, request: SearchRetrieveRequest
+    ) -> tuple[tuple[RetrievedRecord | SurrogateDiagnostic, ...], str | None]:
+        """Records ``startRecord`` … of the result set (none past its end), and the
+        catalog's state as the statement reading them saw it."""
+        start, count = request.start_record, request.maximum_records
+        if not count or start > result_set.number_of_records:
+            return (), None
+        ids = self.result_sets.hits(result_set, start - 1, count)
+        if ids is None:
+            ids = self._keyset_page(result_set, start - 1, count)
+        records, seen = self.catalog.retrieve(self.session, ids, start, request.schema)
+        return tuple(records), seen
+
+    def facets(
+        self, result_set: ResultSet, requests: list[tuple[FacetRequest, str]]
+    ) -> tuple[tuple[Facet, ...], tuple[diag.SRUDiagnostic, ...]]:
+        total = result_set.number_of_records
+        if total > FACET_MAXIMUM_RECORDS:
+            note = diag.TooManyMatchingRecords(
+                str(FACET_MAXIMUM_RECORDS),
+                f"Facets are computed for results of at most {FACET_MAXIMUM_RECORDS} records",
+            )
+            return (), (note,)
+        ids = self.result_sets.hits(result_set, 0, total)
+        if ids is None:
+            ids = self._keyset_page(result_set, 0, total)
+        return count_facets(requests, self.catalog.marc_records(self.session, ids)), ()
+
+    def _keyset_page(self, result_set: ResultSet, before: int, count: int) -> list[int]:
+        """A page of a result too large to keep as a list: from the nearest known cursor."""
+        try:
+            cursor, skip = self._start(result_set, before)
+            ids, next_cursor = self.catalog.page(
+                self.session,
+                self.plan.query,
+                self.plan.sort,
+                self.school,
+                limit=count,
+                offset=skip,
+                after=cursor,
+            )
+        except QueryError as error:
+            raise _diagnostic(error) from error
+        if next_cursor is not None and not self.plan.sort.then:
+            self.result_sets.remember_cursor(result_set, before + len(ids), next_cursor)
+        return ids
+
+    def _start(
+        self, result_set: ResultSet, before: int
+    ) -> tuple[catalog_query_model.Cursor | None, int]:
+        """Where a page after ``before`` records starts: a cursor and how many to skip after it.
+
+        The previous page's cursor when a client walks in order; else the nearest
+        checkpoint at or before the position (numbering the result once, see
+        ``catalog.search.checkpoints``); OFFSET only for shallow positions.
+        """
+        if before == 0:
+            return None, 0
+        if self.plan.sort.then:
+            return None, before  # cursors follow one key: a rare case (over HIT_LIST_LIMIT)
+        cursor = self.result_sets.cursor(result_set, before)
+        if cursor is not None:
+            return cursor, 0
+        if before < CHECKPOINT_INTERVAL:
+            return None, before
+        mark = before // CHECKPOINT_INTERVAL * CHECKPOINT_INTERVAL
+        cursor = self.result_sets.cursor(result_set, mark)
+        if cursor is None:
+            marks = self.catalog.checkpoints(
+                self.session, self.plan.query, self.plan.sort, self.school, CHECKPOINT_INTERVAL
+            )
+            self.result_sets.remember_cursors(result_set, marks)
+            cursor = marks.get(mark)
+        return (cursor, before - mark) if cursor is not None else (None, before)
 
 
 def _school(database: Database, catalog_plan: CatalogPlan) -> tuple[str | None, bool]:

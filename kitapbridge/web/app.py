@@ -39,18 +39,15 @@ def app_settings(app: Flask) -> Settings:
 def close_app(app: Flask) -> None:
     """Release what the app opened in this process: its stores and its Redis client.
 
-    For application shutdown and tests; each component keeps its own handle (the
-    request-scoped store of ``web.db``, the SRU service, the dedup API, the job runner).
+    For application shutdown and tests. The SRU service, the dedup API and the
+    request-scoped sessions share the one engine of ``web.db``; a store handed to the
+    dedup API by a test and the job runner are released too.
     """
     from kitapbridge.catalog.store import close_store
     from kitapbridge.dedup import api as dedup_api
-    from kitapbridge.sru_server import blueprint as sru
     from kitapbridge.web import api, db
 
     db.dispose(app)
-    sru_extension = app.extensions.pop(sru.EXTENSION_KEY, None)
-    if sru_extension is not None:
-        sru_extension[0].close()
     dedup_sessions = app.extensions.pop(dedup_api.SESSIONS_KEY, None)
     if dedup_sessions is not None:
         close_store(dedup_sessions)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pymarc
 from catalog_builders import book
 from hypothesis import given
 from hypothesis import strategies as st
@@ -47,6 +48,11 @@ def test_index_entries_of_a_kazakh_book() -> None:
         (SearchIndex.CREATOR, " auezov muhtar "),
         (SearchIndex.SUBJECT, " kazak adebieti "),
         (SearchIndex.PUBLISHER, " jazusy "),
+        (SearchIndex.TYPE, " text "),
+        (SearchIndex.TITLE_CASED, " Абай жолы роман эпопея "),
+        (SearchIndex.CREATOR_CASED, " Әуезов Мұхтар "),
+        (SearchIndex.SUBJECT_CASED, " Қазақ әдебиеті "),
+        (SearchIndex.PUBLISHER_CASED, " Жазушы "),
     }
     assert (entry.sort_title, entry.sort_creator, entry.sort_year) == (
         "abai joly roman epopeia",
@@ -73,3 +79,22 @@ def test_isbn_forms_agree_with_stdnum(body: str, prefix: str) -> None:
     assert isbn_forms(isbn10[:-1] + ("0" if isbn10[-1] != "0" else "1")) == [
         isbn10[:-1] + ("0" if isbn10[-1] != "0" else "1")
     ]
+
+
+def test_notes_and_the_kind_of_resource_are_phrase_only_indexes() -> None:
+    record = book("KZ-9", "Физика")
+    record.leader = pymarc.Leader(str(record.leader)[:6] + "a" + str(record.leader)[7:])
+    fixed = record["008"].data
+    record["008"].data = fixed[:23] + "o" + fixed[24:]
+    record.add_ordered_field(
+        pymarc.Field("500", [" ", " "], [pymarc.Subfield("a", "Мемлекеттік тілде.")]),
+        pymarc.Field("520", [" ", " "], [pymarc.Subfield("a", "Оқулық 8-сынып үшін")]),
+    )
+    entry = index_record(record)
+    assert {p for p in entry.phrases if p[0] in {SearchIndex.DESCRIPTION, SearchIndex.TYPE}} == {
+        (SearchIndex.DESCRIPTION, " memlekettik tilde "),
+        (SearchIndex.DESCRIPTION, " okulyk 8 synyp usin "),
+        (SearchIndex.TYPE, " text "),
+        (SearchIndex.TYPE, " electronic "),
+    }
+    assert not any(term[0] in {SearchIndex.DESCRIPTION, SearchIndex.TYPE} for term in entry.terms)

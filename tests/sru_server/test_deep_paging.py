@@ -1,4 +1,5 @@
-"""Deep pages start from a checkpoint cursor of the numbered result, not from OFFSET n."""
+"""Deep pages: slices of a kept hit list, or (results too large to keep) pages started from
+a checkpoint cursor of the numbered result, never OFFSET n."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from kitapbridge.catalog.store import close_store, make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.sru_server import service as service_module
 from kitapbridge.sru_server.blueprint import EXTENSION_KEY
-from kitapbridge.web.app import create_app
+from kitapbridge.web.app import close_app, create_app
 
 SRW = "{http://www.loc.gov/zing/srw/}"
 
@@ -35,8 +36,7 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
 def app(sessions: sessionmaker[Session], database_url: str) -> Iterator[Flask]:
     application = create_app(Settings(database_url=database_url))
     yield application
-    service, _ = application.extensions[EXTENSION_KEY]
-    service.close()
+    close_app(application)
 
 
 @pytest.mark.parametrize(
@@ -93,6 +93,7 @@ def test_a_deep_page_asked_cold_is_the_page_a_walk_reaches(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(service_module, "CHECKPOINT_INTERVAL", 3)
+    monkeypatch.setattr(service_module, "HIT_LIST_LIMIT", 5)  # too many hits to keep a list
     everything = records(app, "1", "10")
     assert len(everything) == 10
     deep = page(app, "8", "2")
@@ -102,4 +103,15 @@ def test_a_deep_page_asked_cold_is_the_page_a_walk_reaches(
     assert result_set is not None
     assert sorted(result_set.cursors) == [3, 6, 9]  # the numbered result's checkpoints
     assert records(app, "5", "3") == everything[4:7]  # from checkpoint 3, skipping 1
+    assert records(app, "10", "5") == everything[9:]
+
+
+def test_a_small_result_keeps_its_hit_list_and_pages_are_slices_of_it(app: Flask) -> None:
+    everything = records(app, "1", "10")
+    service, _ = app.extensions[EXTENSION_KEY]
+    result_set = service._result_sets.find(page(app, "1", "1").findtext(f"{SRW}resultSetId"))
+    assert result_set is not None and result_set.number_of_records == 10
+    assert [f"c{i}" for i in service._result_sets.hits(result_set, 0, 10)] == everything
+    assert result_set.cursors == {}  # no keyset paging needed
+    assert records(app, "8", "2") == everything[7:9]
     assert records(app, "10", "5") == everything[9:]

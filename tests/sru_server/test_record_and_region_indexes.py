@@ -13,8 +13,7 @@ from sru_catalog import ALMATY, ASTANA, load_catalog
 from kitapbridge.catalog.schools import ensure_school
 from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
-from kitapbridge.sru_server.blueprint import EXTENSION_KEY
-from kitapbridge.web.app import create_app
+from kitapbridge.web.app import close_app, create_app
 
 SRW = "{http://www.loc.gov/zing/srw/}"
 ZEEREX = "{http://explain.z3950.org/dtd/2.0/}"
@@ -32,8 +31,7 @@ def client(database_url: str) -> Iterator[FlaskClient]:
     engine.dispose()
     app = create_app(Settings(database_url=database_url))
     yield app.test_client()
-    service, _ = app.extensions[EXTENSION_KEY]
-    service.close()
+    close_app(app)
 
 
 def search(client: FlaskClient, query: str, **params: str) -> etree._Element:

@@ -54,3 +54,12 @@ def test_identifier_is_stable_per_query() -> None:
     assert ResultSetStore.identifier("q") == ResultSetStore.identifier("q")
     assert ResultSetStore.identifier("q") != ResultSetStore.identifier("r")
     assert len(ResultSetStore.identifier("q")) == 20
+
+
+def test_a_result_set_keeps_its_hit_list_and_answers_slices() -> None:
+    store = ResultSetStore(ttl=300, clock=Clock())
+    with_hits = store.create("dc.title=физика", 4, hits=[9, 4, 6, 1])
+    assert store.hits(with_hits, 1, 2) == [4, 6]
+    assert store.hits(with_hits, 3, 10) == [1]
+    without = store.create("cql.allRecords=1", 500_000)
+    assert store.hits(without, 0, 10) is None

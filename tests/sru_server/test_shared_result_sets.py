@@ -24,15 +24,16 @@ from kitapbridge.catalog.query import (
 )
 from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
-from kitapbridge.sru_server.blueprint import EXTENSION_KEY
+from kitapbridge.sru_server import service as service_module
 from kitapbridge.sru_server.result_sets import ResultSetStore, open_result_sets
 from kitapbridge.sru_server.result_sets_redis import (
+    HITS_SUFFIX,
     KEY_PREFIX,
     RedisResultSetStore,
     decode_query,
     encode_query,
 )
-from kitapbridge.web.app import create_app
+from kitapbridge.web.app import close_app, create_app
 
 SRW = "{http://www.loc.gov/zing/srw/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -49,8 +50,7 @@ def workers(database_url: str, redis_url: str) -> Iterator[tuple[Flask, Flask]]:
     apps = (create_app(settings), create_app(settings))
     yield apps
     for app in apps:
-        service, _ = app.extensions[EXTENSION_KEY]
-        service.close()
+        close_app(app)
 
 
 def search(app: Flask, query: str, **params: str) -> etree._Element:
@@ -65,18 +65,26 @@ def titles(root: etree._Element) -> list[str]:
     return [e.text or "" for e in root.iter(f"{DC}title")]
 
 
+@pytest.mark.parametrize("kept", ["hit list", "cursors"])
 def test_second_worker_pages_and_refines_a_result_set_of_the_first(
-    workers: tuple[Flask, Flask], redis_url: str
+    workers: tuple[Flask, Flask], redis_url: str, kept: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if kept == "cursors":  # a result too large to keep as a list pages by keyset cursor
+        monkeypatch.setattr(service_module, "HIT_LIST_LIMIT", 5)
     first, second = workers
     query = "cql.allRecords = 1 sortBy dc.title"
     page_one = search(first, query, maximumRecords="4", recordSchema="dc")
     identifier = page_one.findtext(f"{SRW}resultSetId")
     assert page_one.findtext(f"{SRW}numberOfRecords") == "10"
     assert identifier
-    # The cursor after record 4 is in Redis, not in the first worker's memory.
+    # The hit list, or the cursor after record 4, is in Redis, not in the first worker.
     client = redis.Redis.from_url(redis_url)
-    assert client.hget(KEY_PREFIX + identifier, "c:4") is not None
+    if kept == "cursors":
+        assert client.hget(KEY_PREFIX + identifier, "c:4") is not None
+        assert not client.exists(KEY_PREFIX + identifier + HITS_SUFFIX)
+    else:
+        assert client.hget(KEY_PREFIX + identifier, "c:4") is None
+        assert client.strlen(KEY_PREFIX + identifier + HITS_SUFFIX) == 10 * 8
     page_two = search(second, query, maximumRecords="4", startRecord="5", recordSchema="dc")
     alone = search(first, query, maximumRecords="10", recordSchema="dc")
     assert titles(page_one) + titles(page_two) == titles(alone)[:8]
@@ -103,12 +111,32 @@ def test_redis_result_sets_expire_and_honour_the_client_ttl(redis_url: str) -> N
     assert store.cursor(found, 20) is None
     assert 0 < client.ttl(KEY_PREFIX + kept.identifier) <= 60
     assert store.create("b", 1, ttl=3600).ttl == 300
-    dropped = store.create("c", 1, ttl=0)
+    dropped = store.create("c", 1, ttl=0, hits=[5])
     assert store.find(dropped.identifier) is None
+    assert store.hits(dropped, 0, 10) == [5]  # still answers the request that made it
     client.delete(KEY_PREFIX + kept.identifier)
     assert store.get("dc.title=физика") is None
     store.remember_cursor(kept, 20, Cursor("x", 1))  # never resurrects an expired set
     assert not client.exists(KEY_PREFIX + kept.identifier)
+
+
+def test_redis_hit_lists_are_sliced_and_live_as_long_as_their_result_set(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    store = RedisResultSetStore(client, ttl=300)
+    ids = [7, 3, 2**40, 11, 5]
+    created = store.create("dc.title=алгебра", 5, ttl=60, hits=ids)
+    found = store.find(created.identifier)
+    assert found is not None and found.has_hits and found.hits is None
+    assert store.hits(found, 0, 2) == [7, 3]
+    assert store.hits(found, 2, 10) == [2**40, 11, 5]
+    assert store.hits(found, 5, 10) == []
+    hit_list = KEY_PREFIX + created.identifier + HITS_SUFFIX
+    client.expire(hit_list, 5)
+    assert store.find(created.identifier) is not None  # a use restarts both idle times
+    assert 5 < client.ttl(hit_list) <= 60
+    without = store.find(store.create("dc.title=химия", 40).identifier)
+    assert without is not None and not without.has_hits
+    assert store.hits(without, 0, 10) is None
 
 
 def test_catalog_queries_round_trip_through_json() -> None:

@@ -20,8 +20,7 @@ from werkzeug.serving import make_server
 from benchmarks.zebra_peer import free_port, wait_for_port
 from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
-from kitapbridge.sru_server.blueprint import EXTENSION_KEY
-from kitapbridge.web.app import create_app
+from kitapbridge.web.app import close_app, create_app
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def sru_url(database_url: str) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}/sru"
     server.shutdown()
     thread.join()
-    app.extensions[EXTENSION_KEY][0].close()
+    close_app(app)
 
 
 def yaz_client(*commands: str) -> str:

@@ -12,8 +12,7 @@ from sru_catalog import ALMATY, ASTANA, load_catalog
 
 from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
-from kitapbridge.sru_server.blueprint import EXTENSION_KEY
-from kitapbridge.web.app import create_app
+from kitapbridge.web.app import close_app, create_app
 
 SRU2 = "{http://docs.oasis-open.org/ns/search-ws/sruResponse}"
 SRW = "{http://www.loc.gov/zing/srw/}"
@@ -28,8 +27,7 @@ def client(database_url: str) -> Iterator[FlaskClient]:
     engine.dispose()
     app = create_app(Settings(database_url=database_url, sru_maximum_records=50))
     yield app.test_client()
-    service, _ = app.extensions[EXTENSION_KEY]
-    service.close()
+    close_app(app)
 
 
 def get(client: FlaskClient, path: str = "/sru", **params: str) -> etree._Element:
@@ -173,7 +171,11 @@ def test_scan_lists_terms_with_counts(client: FlaskClient) -> None:
         ({"query": "a", "startRecord": "11"}, "info:srw/diagnostic/1/61", None),
         ({"query": "a", "maximumRecords": "51"}, "info:srw/diagnostic/1/6", "maximumRecords"),
         ({"query": "dc.title = *ика"}, "info:srw/diagnostic/1/28", "*ика"),
-        ({"query": "a sortBy dc.title dc.date"}, "info:srw/diagnostic/1/84", "1"),
+        (
+            {"query": "a sortBy dc.title dc.date dc.creator rec.lastModificationDate dc.title"},
+            "info:srw/diagnostic/1/84",
+            "4",
+        ),
     ],
 )
 def test_diagnostics_from_the_running_server(

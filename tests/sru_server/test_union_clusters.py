@@ -17,10 +17,9 @@ from benchmarks.sru_lab import load_school
 from kitapbridge.catalog.models import School, StoredRecord
 from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
-from kitapbridge.dedup.models import DedupMember
-from kitapbridge.dedup.service import run_dedup
-from kitapbridge.sru_server.blueprint import EXTENSION_KEY
-from kitapbridge.web.app import create_app
+from kitapbridge.dedup.models import ClusterChange, DedupMember
+from kitapbridge.dedup.service import run_dedup, split_cluster
+from kitapbridge.web.app import close_app, create_app
 
 SRW = "{http://www.loc.gov/zing/srw/}"
 MARC = "{http://www.loc.gov/MARC21/slim}"
@@ -67,8 +66,7 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
 def client(database_url: str, sessions: sessionmaker[Session]) -> Iterator[FlaskClient]:
     app = create_app(Settings(database_url=database_url, sru_maximum_records=50))
     yield app.test_client()
-    service, _ = app.extensions[EXTENSION_KEY]
-    service.close()
+    close_app(app)
 
 
 def search(client: FlaskClient, query: str, path: str = "/sru", **params: str) -> etree._Element:
@@ -213,6 +211,40 @@ def test_last_modification_date_finds_clusters_edited_or_joined_since(
     assert identifiers(school) == [str(late)]
 
 
+def controlfield(root: etree._Element, tag: str) -> list[str]:
+    return [e.text or "" for e in root.iterfind(f".//{MARC}controlfield[@tag='{tag}']")]
+
+
+def test_a_member_leaving_marks_the_cluster_it_left_modified(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    a1, b8 = record_id(sessions, ASTANA, "a1"), record_id(sessions, ALMATY, "b8")
+    anchor = f"c{a1}"
+    with sessions.begin() as session:
+        session.execute(update(StoredRecord).values(modified_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        session.execute(update(DedupMember).values(decided_at=datetime(2026, 1, 1, tzinfo=UTC)))
+    before = search(client, f"rec.id = {anchor}")
+    assert controlfield(before, "005") == ["20260101000000.0"]
+    assert subfields(before, "852", "a") == [ALMATY, ASTANA]
+    assert identifiers(search(client, "rec.lastModificationDate > 2026-01-15T00:00:00Z")) == []
+    with sessions.begin() as session:
+        # Staff say b8 is another edition: it leaves; a1 stays, re-stamped by nothing else.
+        split_cluster(session, anchor, [[a1], [b8]], staff="tester", reason="other edition")
+        session.execute(
+            update(DedupMember)
+            .where(DedupMember.record_id == a1)
+            .values(decided_at=datetime(2026, 1, 1, tzinfo=UTC))
+        )
+        left_at = session.get(ClusterChange, anchor)
+        assert left_at is not None
+    since = search(client, "rec.lastModificationDate > 2026-01-15T00:00:00Z")
+    assert sorted(identifiers(since)) == sorted([anchor, f"c{b8}"])
+    after = search(client, f"rec.id = {anchor}")
+    assert subfields(after, "852", "a") == [ASTANA]  # a rendering of the old version is not reused
+    stamp = left_at.changed_at.replace(tzinfo=left_at.changed_at.tzinfo or UTC)
+    assert controlfield(after, "005") == [stamp.astimezone(UTC).strftime("%Y%m%d%H%M%S.0")]
+
+
 def test_facets_of_the_union_database_count_clusters(client: FlaskClient) -> None:
     response = client.get(
         "/sru",
@@ -230,3 +262,23 @@ def test_facets_of_the_union_database_count_clusters(client: FlaskClient) -> Non
     ]
     # Abai's edition is held by both schools but is one hit; "Абай жолы" is the other.
     assert terms == [("Қазақ әдебиеті", "2")]
+
+
+@pytest.mark.parametrize("path", ["/sru", f"/sru/{ASTANA}"])
+def test_a_kept_result_is_made_again_after_the_catalog_changes(
+    client: FlaskClient, sessions: sessionmaker[Session], path: str
+) -> None:
+    query = "dc.subject = оқулықтар"
+    before = search(client, query, path)
+    assert before.findtext(f"{SRW}numberOfRecords") == ("4" if path == "/sru" else "2")
+    assert identifiers(search(client, query, path)) == identifiers(before)  # kept, unchanged
+    a2 = record_id(sessions, ASTANA, "a2")
+    with sessions.begin() as session:  # an import deleting a record stamps it modified
+        session.execute(
+            update(StoredRecord)
+            .where(StoredRecord.id == a2)
+            .values(deleted=True, modified_at=datetime.now(UTC))
+        )
+    after = search(client, query, path)
+    assert after.findtext(f"{SRW}numberOfRecords") == ("3" if path == "/sru" else "1")
+    assert f"c{a2}" not in identifiers(after) and str(a2) not in identifiers(after)

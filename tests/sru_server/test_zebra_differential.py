@@ -22,8 +22,7 @@ from benchmarks.sru_lab import LAB_SCHOOL, lab_records, load_school
 from benchmarks.zebra_peer import running_zebra, zebra_available
 from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
-from kitapbridge.sru_server.blueprint import EXTENSION_KEY
-from kitapbridge.web.app import create_app
+from kitapbridge.web.app import close_app, create_app
 
 QUERIES = [
     "dc.title = Қазақ",
@@ -62,7 +61,7 @@ def ours(tmp_path: Path) -> Iterator[FlaskClient]:
     engine.dispose()
     app = create_app(Settings(database_url=url))
     yield app.test_client()
-    app.extensions[EXTENSION_KEY][0].close()
+    close_app(app)
 
 
 def number_of_records(document: bytes) -> int:
