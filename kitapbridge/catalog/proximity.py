@@ -8,7 +8,7 @@ words: 1); the same occurrence never counts as both words.
 The database evaluates this per candidate phrase, after the word postings have
 narrowed the records: SQLite through ``register_sqlite_functions`` (a Python function
 on each connection), PostgreSQL through the plpgsql function of the same name that
-migration 0005 creates. Both implement :func:`words_near`.
+migration 0004 creates. Both implement :func:`words_near`.
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ class ClusterChange(Base):
     A member joining or edited shows in the member's own times (``decided_at``,
     ``modified_at``); a member leaving leaves no row in the cluster, so it is
     recorded here. Together they are the cluster's lastModificationDate (SRU, OAI).
-    Migration: ``catalog/alembic/versions/0005``.
+    Migration: ``catalog/alembic/versions/0004``.
     """
 
     __tablename__ = "dedup_cluster_changes"

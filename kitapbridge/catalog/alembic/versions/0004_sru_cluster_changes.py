@@ -6,8 +6,8 @@ cluster it left has to show a new lastModificationDate too, so harvesters asking
 ``rec.lastModificationDate >`` see its display record change. The display record of
 a cluster also names the clusters retired into it, read by ``new_id``.
 
-Revision ID: 0005
-Revises: 0003 (the integrator chains it after 0004)
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-22 00:45:00
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
