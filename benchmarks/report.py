@@ -59,7 +59,8 @@ def git_revision() -> str:
         return "unknown"
 
 
-def write_benchmarks_md(path: Path, sections: list[Section]) -> None:
+def write_benchmarks_md(path: Path, sections: list[str]) -> None:
+    """Write the header and the sections (already rendered), one blank line apart."""
     header = [
         "# Benchmarks",
         "",
@@ -72,4 +73,4 @@ def write_benchmarks_md(path: Path, sections: list[Section]) -> None:
         " are the figures to compare.",
         "",
     ]
-    path.write_text("\n".join(header) + "\n".join(s.to_markdown() for s in sections))
+    path.write_text("\n".join(header) + "\n".join(text.strip() + "\n" for text in sections))

@@ -37,13 +37,11 @@ def main(argv: list[str]) -> int:
         for section in module.run():
             print(section.to_markdown(), flush=True)
             sections.append(section)
-    kept = _previous_sections()
-    for section in sections:
-        kept.pop(section.title, None)
-    write_benchmarks_md(OUTPUT, sections)
-    if argv and kept:
-        with OUTPUT.open("a") as handle:
-            handle.write("\n" + "\n".join(kept.values()))
+    fresh = {section.title: section.to_markdown() for section in sections}
+    previous = _previous_sections() if argv else {}
+    # Sections run now replace their old text in place; the others keep theirs and their order.
+    titles = list(previous) + [title for title in fresh if title not in previous]
+    write_benchmarks_md(OUTPUT, [fresh.get(title) or previous[title] for title in titles])
     return 0
 
 
