@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import random
 import resource
 import subprocess
@@ -395,8 +396,9 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[Section]:
             rows=rows,
             notes=[
                 "One process per size; pairs are compared by two forked workers. Wall times on "
-                "a 2-core machine shared with other jobs (load average 4–8); CPU time is user + "
-                "system of the process and its workers; peak RSS includes the generator.",
+                f"a {os.cpu_count()}-core machine (1-minute load average {os.getloadavg()[0]:.1f} "
+                "at the end of the run); CPU time is user + system of the process and its "
+                "workers; peak RSS includes the generator.",
                 "Vetoed pairs (another year, extent, edition, part…) are cannot-links for "
                 "auto-linking: a record cannot join two editions that veto each other.",
             ],
