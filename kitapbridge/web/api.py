@@ -18,7 +18,6 @@ runs inline inside the request, which then answers when the run has ended.
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from kitapbridge.errors import KitapbridgeError
 from kitapbridge.queue.imports import import_job_id, make_runner, run_school_isil, submit_import
 from kitapbridge.queue.runner import JobState, Runner
 from kitapbridge.queue.runs import run_summary
+from kitapbridge.queue.uploads import spooled_upload_path
 from kitapbridge.web.app import app_settings
 from kitapbridge.web.auth import AuthError, Caller, authenticate
 from kitapbridge.web.db import db_session, sessions
@@ -181,10 +181,9 @@ def _database_url(value: object) -> str:
 
 def _spool(isil: str, upload: FileStorage) -> Path:
     """Save the upload under the spool directory with a name nobody else chose."""
-    spool = Path(app_settings(current_app).spool_dir)
-    spool.mkdir(parents=True, exist_ok=True)
     original = secure_filename(upload.filename or "") or "upload"
-    path = spool / f"{secure_filename(isil)}-{uuid.uuid4().hex}-{original}"
+    path = spooled_upload_path(app_settings(current_app), secure_filename(isil), original)
+    path.parent.mkdir(parents=True, exist_ok=True)
     upload.save(path)
     return path.resolve()
 

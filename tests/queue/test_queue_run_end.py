@@ -23,12 +23,12 @@ from kitapbridge.queue.imports import dedup_job_id, import_job_id, submit_import
 from kitapbridge.queue.progress import Progress
 from kitapbridge.queue.runner import InlineRunner, JobState, RQRunner
 from kitapbridge.queue.runs import record_run_failure
-from kitapbridge.queue.uploads import SPOOLED_UPLOAD, is_spooled_upload
+from kitapbridge.queue.uploads import SPOOLED_UPLOAD, is_spooled_upload, spooled_upload_path
 
 
 def spooled_export(spool: Path) -> Path:
     spool.mkdir()
-    upload = spool / "KZ-ALM-0042-0123abcd-katalog.mrc"
+    upload = spool / "KZ-ALM-0042-0123456789abcdef0123456789abcdef-katalog.mrc"
     write_export(upload)
     return upload
 
@@ -77,8 +77,33 @@ def test_a_file_outside_the_spool_directory_is_kept(
     assert submission.job.state is JobState.FINISHED
     assert export.exists()
     assert not is_spooled_upload(settings, str(export))
-    assert is_spooled_upload(settings, str(tmp_path / "spool" / "x.mrc"))
     assert not is_spooled_upload(settings, "postgresql://db.school.kz/abis")
+
+
+def test_an_operators_file_in_the_spool_directory_is_kept(
+    store: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    export = spool / "katalog.mrc"
+    write_export(export)
+    settings = Settings(database_url=database_url, spool_dir=str(spool))
+    submission = submit_import(
+        settings,
+        store,
+        InlineRunner(),
+        isil="KZ-ALM-0042",
+        system=SourceSystem.MARC,
+        source=str(export),
+        started_by="test",
+    )
+    assert submission.job.state is JobState.FINISHED
+    assert export.exists()
+    upload = spooled_upload_path(settings, "KZ-ALM-0042", "katalog.mrc")
+    assert upload.parent == spool
+    assert is_spooled_upload(settings, str(upload))
+    assert not is_spooled_upload(settings, str(spool / "KZ-ALM-0042-0123abcd-katalog.mrc"))
+    assert not is_spooled_upload(settings, str(tmp_path / upload.name))
 
 
 def test_a_spooled_upload_whose_import_fails_inline_is_deleted(
