@@ -361,16 +361,24 @@ def _indexes(index: str) -> frozenset[SearchIndex]:
         raise UnknownIndexError(index) from None
 
 
-def _record_clause(clause: TermClause) -> ColumnElement[bool]:
+def id_tokens(clause: TermClause) -> list[str]:
+    """The ids a ``rec.id`` clause names; none when it cannot match (two ids for one thing).
+
+    Ids are not masked: a ``*`` is refused rather than read as part of an id.
+    """
     tokens = clause.text.split()
     if not tokens:
         raise EmptyTermError(clause.text)
     if any(token.endswith("*") for token in tokens):
         raise UnsupportedMaskingError(clause.text)
-    # A record id is a whole number: anything else names no record (no hits, like Zebra).
     if clause.relation is not Relation.ANY and len(set(tokens)) > 1:
-        return false()  # one record cannot have two ids
-    ids = sorted({int(token) for token in tokens if token.isdigit()})
+        return []  # one record (or cluster) cannot have two ids
+    return tokens
+
+
+def _record_clause(clause: TermClause) -> ColumnElement[bool]:
+    # A record id is a whole number: anything else names no record (no hits, like Zebra).
+    ids = sorted({int(token) for token in id_tokens(clause) if token.isdigit()})
     return StoredRecord.id.in_(ids) if ids else false()
 
 

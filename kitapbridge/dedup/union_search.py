@@ -53,19 +53,16 @@ from kitapbridge.catalog.models import School, StoredRecord
 from kitapbridge.catalog.query import (
     RECORD_INDEX,
     Cursor,
-    EmptyTermError,
     Query,
     QueryError,
     RangeClause,
     RangeField,
-    Relation,
     Sort,
     SortKey,
     TermClause,
-    UnsupportedMaskingError,
 )
 from kitapbridge.catalog.records import marc_of
-from kitapbridge.catalog.search import compile_query, range_condition
+from kitapbridge.catalog.search import compile_query, id_tokens, range_condition
 from kitapbridge.connectors.base import Holding, HoldingStatus
 from kitapbridge.dedup.display import ClusterMember, build_display_record
 from kitapbridge.dedup.models import ClusterChange, ClusterRedirect, DedupMember
@@ -472,13 +469,7 @@ def _union_clause(clause: TermClause | RangeClause) -> ColumnElement[bool] | Non
 
 def _cluster_id_clause(clause: TermClause) -> ColumnElement[bool]:
     """Members of the clusters named (``c123``, retired ids followed), or records by id."""
-    tokens = clause.text.split()
-    if not tokens:
-        raise EmptyTermError(clause.text)
-    if any(token.endswith("*") for token in tokens):
-        raise UnsupportedMaskingError(clause.text)
-    if clause.relation is not Relation.ANY and len(set(tokens)) > 1:
-        return false()  # one cluster cannot have two ids
+    tokens = id_tokens(clause)
     named = {t.lower() for t in tokens if t[:1] in "cC" and t[1:].isdigit()}
     record_ids = sorted({int(t) for t in tokens if t.isdigit()})
     if not named and not record_ids:
