@@ -135,15 +135,17 @@ def index_record(record: pymarc.Record, folder: WordFolder | None = None) -> Rec
     folder = folder or WordFolder()
     entry = RecordIndex()
     terms = entry.terms
-    fixed: str | None = None  # the first 008, as ``record.get("008")`` would give it
+    first_008: str | None = None  # as ``record.get("008")`` would give it
     for marc_field in record.fields:  # one pass: this runs for every record imported
         tag = marc_field.tag
         target = _WORD_TAGS.get(tag)
         if target is None:
             if tag in _CODE_TAGS:
                 _index_code_field(marc_field, terms)
-            elif tag == "008" and fixed is None:
-                fixed = marc_field.data or ""
+            elif tag in _NOTE_TAGS:
+                _index_note(marc_field, entry, folder)
+            elif tag == "008" and first_008 is None:
+                first_008 = marc_field.data or ""
             continue
         if tag == "264" and marc_field.indicator2 not in {"1", " "}:
             continue  # 264 ind2 1 = publication; 0/2/3/4 are not the publisher
@@ -161,12 +163,15 @@ def index_record(record: pymarc.Record, folder: WordFolder | None = None) -> Rec
             entry.sort_title = " ".join(words)[:MAX_KEY_LENGTH]
         elif tag in _SORT_CREATOR_TAGS and not entry.sort_creator:
             entry.sort_creator = " ".join(words)[:MAX_KEY_LENGTH]
-    language = (fixed or "")[35:38].strip().casefold()
+    fixed = first_008 or ""
+    language = fixed[35:38].strip().casefold()
     if len(language) == 3 and language.isalpha():
         terms.add((SearchIndex.LANGUAGE, language))
     terms.difference_update(_EMPTY_CODES)
-    _index_notes_and_type(record, entry, folder)
-    entry.sort_year = publication_year(record)
+    entry.phrases.update(
+        (SearchIndex.TYPE, _phrase(folder.words(t))) for t in resource_types(record, fixed)
+    )
+    entry.sort_year = publication_year(record, fixed)
     if entry.sort_year:
         terms.add((SearchIndex.DATE, str(entry.sort_year)))
     return entry
@@ -270,9 +275,13 @@ def issn_form(value: str) -> str:
     return stdnum_issn.compact(value.strip().split(" ")[0]).upper()
 
 
-def publication_year(record: pymarc.Record) -> int:
-    """Date 1 of 008/07-10 when it is a year, else the first year in 260/264 $c."""
-    fixed = _fixed_data(record)
+def publication_year(record: pymarc.Record, fixed: str | None = None) -> int:
+    """Date 1 of 008/07-10 when it is a year, else the first year in 260/264 $c.
+
+    ``fixed`` is the record's 008 data when the caller has already found it.
+    """
+    if fixed is None:
+        fixed = _fixed_data(record)
     if len(fixed) >= 11 and fixed[7:11].isdigit():
         return int(fixed[7:11])
     for value in _subfield_values(record, ("264", "260"), "c"):
@@ -282,18 +291,14 @@ def publication_year(record: pymarc.Record) -> int:
     return 0
 
 
-def _index_notes_and_type(record: pymarc.Record, entry: RecordIndex, folder: WordFolder) -> None:
-    """Phrase-only indexes: notes (dc.description) and the kind of resource (dc.type)."""
-    for marc_field in record.get_fields(*_NOTE_TAGS):
-        words = folder.words(" ".join(marc_field.get_subfields("a")))
-        if words:
-            entry.phrases.add((SearchIndex.DESCRIPTION, _phrase(words)))
-    entry.phrases.update(
-        (SearchIndex.TYPE, _phrase(folder.words(t))) for t in resource_types(record)
-    )
+def _index_note(marc_field: pymarc.Field, entry: RecordIndex, folder: WordFolder) -> None:
+    """A note (500/520 $a) is a phrase of the phrase-only dc.description index."""
+    words = folder.words(" ".join(marc_field.get_subfields("a")))
+    if words:
+        entry.phrases.add((SearchIndex.DESCRIPTION, _phrase(words)))
 
 
-def resource_types(record: pymarc.Record) -> list[str]:
+def resource_types(record: pymarc.Record, fixed: str | None = None) -> list[str]:
     """dc.type terms: the type of record (leader/06, words of the MARC code list) and,
     for books, serials and mixed materials, the form of item (008/23)."""
     leader = str(record.leader)
@@ -302,7 +307,7 @@ def resource_types(record: pymarc.Record) -> list[str]:
     if kind:
         found.append(kind)
     if leader[6:7] in _FORM_AT_23:
-        form = FORM_OF_ITEM.get(_fixed_data(record)[23:24])
+        form = FORM_OF_ITEM.get((_fixed_data(record) if fixed is None else fixed)[23:24])
         if form:
             found.append(form)
     return found
