@@ -19,9 +19,9 @@ from kitapbridge.config import Settings
 from kitapbridge.connectors import SourceSystem
 from kitapbridge.dedup.models import DedupMember
 from kitapbridge.queue.estimates import estimate_records
-from kitapbridge.queue.imports import dedup_job_id, import_job_id, submit_import
+from kitapbridge.queue.imports import ImportSubmission, dedup_job_id, import_job_id, submit_import
 from kitapbridge.queue.progress import Progress
-from kitapbridge.queue.runner import InlineRunner, JobState, RQRunner
+from kitapbridge.queue.runner import InlineRunner, JobState, RQRunner, Runner
 from kitapbridge.queue.runs import record_run_failure
 from kitapbridge.queue.uploads import SPOOLED_UPLOAD, is_spooled_upload, spooled_upload_path
 
@@ -33,6 +33,28 @@ def spooled_export(spool: Path) -> Path:
     return upload
 
 
+def submit(
+    settings: Settings,
+    store: sessionmaker[Session],
+    runner: Runner,
+    source: Path,
+    *,
+    system: SourceSystem = SourceSystem.MARC,
+    dedup: bool = False,
+) -> ImportSubmission:
+    """An import of ``source`` for school KZ-ALM-0042, started by the test."""
+    return submit_import(
+        settings,
+        store,
+        runner,
+        isil="KZ-ALM-0042",
+        system=system,
+        source=str(source),
+        started_by="test",
+        dedup=dedup,
+    )
+
+
 # --- spooled uploads ---------------------------------------------------------------------
 
 
@@ -41,15 +63,7 @@ def test_a_spooled_upload_is_deleted_when_its_run_completes(
 ) -> None:
     upload = spooled_export(tmp_path / "spool")
     settings = Settings(database_url=database_url, spool_dir=str(tmp_path / "spool"))
-    submission = submit_import(
-        settings,
-        store,
-        runner.runner,
-        isil="KZ-ALM-0042",
-        system=SourceSystem.MARC,
-        source=str(upload),
-        started_by="test",
-    )
+    submission = submit(settings, store, runner.runner, upload)
     runner.drain()
 
     outcome = runner.runner.outcome(import_job_id(submission.run_id))
@@ -65,15 +79,7 @@ def test_a_file_outside_the_spool_directory_is_kept(
     export = tmp_path / "katalog.mrc"
     write_export(export)
     settings = Settings(database_url=database_url, spool_dir=str(tmp_path / "spool"))
-    submission = submit_import(
-        settings,
-        store,
-        InlineRunner(),
-        isil="KZ-ALM-0042",
-        system=SourceSystem.MARC,
-        source=str(export),
-        started_by="test",
-    )
+    submission = submit(settings, store, InlineRunner(), export)
     assert submission.job.state is JobState.FINISHED
     assert export.exists()
     assert not is_spooled_upload(settings, str(export))
@@ -88,15 +94,7 @@ def test_an_operators_file_in_the_spool_directory_is_kept(
     export = spool / "katalog.mrc"
     write_export(export)
     settings = Settings(database_url=database_url, spool_dir=str(spool))
-    submission = submit_import(
-        settings,
-        store,
-        InlineRunner(),
-        isil="KZ-ALM-0042",
-        system=SourceSystem.MARC,
-        source=str(export),
-        started_by="test",
-    )
+    submission = submit(settings, store, InlineRunner(), export)
     assert submission.job.state is JobState.FINISHED
     assert export.exists()
     upload = spooled_upload_path(settings, "KZ-ALM-0042", "katalog.mrc")
@@ -112,15 +110,7 @@ def test_a_spooled_upload_whose_import_fails_inline_is_deleted(
     upload = spooled_export(tmp_path / "spool")
     settings = Settings(database_url=database_url, spool_dir=str(tmp_path / "spool"))
     # A Kitaphana table export must be a table file: an ISO 2709 file fails the run.
-    submission = submit_import(
-        settings,
-        store,
-        InlineRunner(),
-        isil="KZ-ALM-0042",
-        system=SourceSystem.KITAPHANA,
-        source=str(upload),
-        started_by="test",
-    )
+    submission = submit(settings, store, InlineRunner(), upload, system=SourceSystem.KITAPHANA)
     assert submission.job.state is JobState.FAILED
     assert not upload.exists()
     with store() as session:
@@ -163,15 +153,7 @@ def test_the_import_reports_progress_against_the_files_record_count(
     export = tmp_path / "katalog.mrc"
     write_export(export)
     settings = Settings(database_url=database_url, import_batch_size=2)
-    submission = submit_import(
-        settings,
-        store,
-        runner.runner,
-        isil="KZ-ALM-0042",
-        system=SourceSystem.MARC,
-        source=str(export),
-        started_by="test",
-    )
+    submission = submit(settings, store, runner.runner, export)
     runner.drain()
 
     outcome = runner.runner.outcome(import_job_id(submission.run_id))
@@ -249,15 +231,8 @@ def test_dedup_follows_a_completed_import_when_asked(
 ) -> None:
     export = tmp_path / "katalog.mrc"
     write_export(export, isbn=True)
-    submission = submit_import(
-        Settings(database_url=database_url),
-        store,
-        runner.runner,
-        isil="KZ-ALM-0042",
-        system=SourceSystem.MARC,
-        source=str(export),
-        started_by="test",
-        dedup=True,
+    submission = submit(
+        Settings(database_url=database_url), store, runner.runner, export, dedup=True
     )
     assert submission.dedup is not None
     assert submission.dedup.job_id == dedup_job_id(submission.run_id)
@@ -275,15 +250,7 @@ def test_without_dedup_no_dedup_job_is_queued(
 ) -> None:
     export = tmp_path / "katalog.mrc"
     write_export(export)
-    submission = submit_import(
-        Settings(database_url=database_url),
-        store,
-        runner.runner,
-        isil="KZ-ALM-0042",
-        system=SourceSystem.MARC,
-        source=str(export),
-        started_by="test",
-    )
+    submission = submit(Settings(database_url=database_url), store, runner.runner, export)
     runner.drain()
     assert submission.dedup is None
     assert runner.runner.outcome(dedup_job_id(submission.run_id)) is None
@@ -293,14 +260,11 @@ def test_without_dedup_no_dedup_job_is_queued(
 def test_an_inline_import_that_fails_is_not_followed_by_dedup(
     store: sessionmaker[Session], database_url: str, tmp_path: Path
 ) -> None:
-    submission = submit_import(
+    submission = submit(
         Settings(database_url=database_url),
         store,
         InlineRunner(),
-        isil="KZ-ALM-0042",
-        system=SourceSystem.MARC,
-        source=str(tmp_path / "missing.mrc"),
-        started_by="test",
+        tmp_path / "missing.mrc",
         dedup=True,
     )
     assert submission.job.state is JobState.FAILED
