@@ -102,6 +102,9 @@ class MatchRecord:
     one printed on the item (``year_is_supplied``)."""
     title_proper_words: tuple[str, ...] = ()
     """Skeleton words of 245 $a alone."""
+    russian_kazakh_practice: bool = False
+    """Catalogued under Russian or Kazakh practice (``catalogued_in_russian_kazakh_practice``),
+    which describes each year of a stereotyped reprint as its own edition."""
     school: str = ""
     local_id: str = ""
     """The record's id in its school's system; with ``school`` it names the source record."""
@@ -129,7 +132,7 @@ def match_record(
     title_words = skeleton_words(_unbracketed(title))
     subtitle_words = skeleton_words(_unbracketed(subtitle))
     author, initials = _main_author(record)
-    extent = " ".join(v for f in record.get_fields("300") for v in f.get_subfields("a"))
+    extent = _extent(record)
     series, series_number = _series(record)
     year, year_supplied = _publication_year(record)
     # A date inferred from the copyright date ("[2020]" with "©2020", RDA practice) is
@@ -169,6 +172,7 @@ def match_record(
         corporate_author=not record.get_fields("100") and bool(record.get_fields("110", "111")),
         years_stated=_stated_years(record),
         title_proper_words=tuple(title_words),
+        russian_kazakh_practice=catalogued_in_russian_kazakh_practice(record),
         school=school,
         local_id=local_id,
     )
@@ -224,6 +228,24 @@ def _main_author(record: pymarc.Record) -> tuple[str, str]:
     surname, _, forenames = name.partition(",")
     initials = "".join(w[0] for w in name_skeleton_words(forenames))
     return name_skeleton(surname), initials
+
+
+_LEAF_CONTINUATION = re.compile(r"^\s*(?:l|L|ℓ)\.?\s*,")
+"""A 300 ``$b`` that begins "l., …": the extent "3 p. l., 3-180 p." was split after "3 p."
+by a converter or a careless keyer, so ``$a`` holds only the preliminary leaves."""
+
+
+def _extent(record: pymarc.Record) -> str:
+    """The extent statements (300 ``$a``), each with a ``$b`` that continues it.
+
+    Without the continuation, "3 p. $b l., 3-180 p." reads as a 3-page book and the page
+    veto parts it from its own other copy of 180 pages.
+    """
+    parts: list[str] = []
+    for field in record.get_fields("300"):
+        parts.extend(field.get_subfields("a"))
+        parts.extend(b for b in field.get_subfields("b")[:1] if _LEAF_CONTINUATION.match(b))
+    return " ".join(parts)
 
 
 def _author_dates(record: pymarc.Record) -> tuple[int, ...]:
@@ -344,6 +366,26 @@ def _languages(record: pymarc.Record) -> frozenset[str]:
         # Old records pack several codes into one $a ("engrus").
         codes.update(value[i : i + 3].casefold() for i in range(0, len(value) - 2, 3))
     return frozenset(c for c in codes if _LANGUAGE_CODE.match(c) and c not in {"und", "zxx", "mul"})
+
+
+_RUSSIAN_KAZAKH = frozenset({"rus", "kaz"})
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def catalogued_in_russian_kazakh_practice(record: pymarc.Record) -> bool:
+    """True when the record itself shows Russian or Kazakh cataloguing practice.
+
+    Any of: the language of cataloguing (040 ``$b``) or of the text (008/35-37, 041 ``$a``)
+    is Russian or Kazakh, or the title is in Cyrillic. That practice (ГОСТ 7.1, and the
+    school catalogues converted from it) gives each stereotyped reprint year its own
+    record and counts holdings per year (dedup.md §2), whatever the rest of the
+    description says.
+    """
+    if {v.strip().casefold() for v in _subfields(record, "040", "b")} & _RUSSIAN_KAZAKH:
+        return True
+    if _languages(record) & _RUSSIAN_KAZAKH:
+        return True
+    return any(_CYRILLIC.search(v) for v in _subfields(record, "245", "a"))
 
 
 def _is_electronic(record: pymarc.Record) -> bool:

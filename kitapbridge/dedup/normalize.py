@@ -302,6 +302,25 @@ def is_government_printer(key: str) -> bool:
     return _GOVERNMENT_PRINTER.search(key) is not None
 
 
+_NATION_OF_SUBDIVISION = {"u": "xxu", "c": "xxc", "k": "xxk", "a": "at", "r": "xxr"}
+"""MARC country codes of three letters name a state, province or constituent country
+and end in their nation's letter: ``nyu``/``dcu`` (United States), ``onc`` (Canada),
+``enk``/``stk`` (United Kingdom), ``xna`` (Australia), ``kzr``/``rur`` (USSR, discontinued
+codes still found in Soviet-era records). Two-letter codes (``kz``, ``ru``) are nations."""
+
+
+def publishing_nation(country: str) -> str:
+    """The nation of a MARC 008/15-17 place-of-publication code: ``mdu`` and ``dcu`` → ``xxu``.
+
+    Washington and Bethesda, or New York and Boston, are one country; a publisher's
+    penalty for "another country" (a co-edition or a foreign reissue) must not fire on
+    them.
+    """
+    if len(country) == 3:
+        return _NATION_OF_SUBDIVISION.get(country[2], country)
+    return country
+
+
 @lru_cache(maxsize=65_536)
 def publisher_key(name: str) -> str:
     """A publisher name without quotes, legal forms and generic words, as skeleton words.
