@@ -230,21 +230,27 @@ def _main_author(record: pymarc.Record) -> tuple[str, str]:
     return name_skeleton(surname), initials
 
 
-_LEAF_CONTINUATION = re.compile(r"^\s*(?:l|L|ℓ)\.?\s*,")
-"""A 300 ``$b`` that begins "l., …": the extent "3 p. l., 3-180 p." was split after "3 p."
-by a converter or a careless keyer, so ``$a`` holds only the preliminary leaves."""
+_LEAF_CONTINUATION = re.compile(r"^\s*(?:\d+\s*)?(?:l|L|ℓ)\.?\s*,")
+"""A 300 ``$b`` that begins "l., …" or "1 l., …": the extent "3 p. l., 3-180 p." was split
+after "3 p." by a converter or a careless keyer, so ``$a`` holds only the preliminary
+leaves."""
 
 
 def _extent(record: pymarc.Record) -> str:
     """The extent statements (300 ``$a``), each with a ``$b`` that continues it.
 
-    Without the continuation, "3 p. $b l., 3-180 p." reads as a 3-page book and the page
-    veto parts it from its own other copy of 180 pages.
+    A ``$b`` continues ``$a`` when ``$a`` ends in a comma ("34 p., 1 l., $b 218 p.") or
+    ``$b`` begins with a count of leaves. Without the continuation, "3 p. $b l., 3-180
+    p." reads as a 3-page book and the page veto parts it from its own other copy.
     """
     parts: list[str] = []
     for field in record.get_fields("300"):
-        parts.extend(field.get_subfields("a"))
-        parts.extend(b for b in field.get_subfields("b")[:1] if _LEAF_CONTINUATION.match(b))
+        extents = field.get_subfields("a")
+        details = field.get_subfields("b")[:1]
+        parts.extend(extents)
+        ends_open = bool(extents) and extents[-1].rstrip().endswith(",")
+        if details and (ends_open or _LEAF_CONTINUATION.match(details[0])):
+            parts.append(details[0])
     return " ".join(parts)
 
 
@@ -264,7 +270,8 @@ def _country(record: pymarc.Record) -> str:
     fixed = record.get("008")
     if fixed is None or fixed.data is None or len(fixed.data) < 18:
         return ""
-    code = fixed.data[15:18].strip(" |\\").casefold()
+    # "#" is the blank of MARC documentation, written literally by some converters.
+    code = fixed.data[15:18].strip(" |\\#").casefold()
     return "" if code in {"", "xx", "vp"} else code
 
 

@@ -30,6 +30,7 @@ _LEAVES = re.compile(r"\d+\s*(?:p\.\s*(?:l|ℓ)|l|ℓ|leaves|leaf|plates?)(?![^\
 """Counts of leaves and plates: "4 p. l." (preliminary leaves), "2 l.", "12 plates". Only
 "p. l." takes the "p." along: in "17-445 p. plates" the 445 is pages."""
 _OCR_ONE = re.compile(r"(?<=\d)[lI](?=\d|\s*p\b|p\b)")
+_CUT_OFF_EXTENT = re.compile(r",\s*\d+\s*$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _VOLUME_COUNT = re.compile(
     r"(\d{1,3})\s*(?:v\b|vols?\b|volumes?\b|pts?\b|parts?\b|т\b|том|кн\b|ч\b|бөлім)", re.I
@@ -213,8 +214,12 @@ def page_count(extent: str) -> int | None:
 
     ``"121, [3] с."`` → 121; ``"xii, 284 p."`` → 284; ``"2 v."`` → None. Counts of leaves
     and plates ("4 p. l.", "2 l.", "[7] leaves of plates") are not pages. OCR'd records
-    write ``l`` for ``1`` ("4l6 p.") and "1,042 p." carries a thousands comma.
+    write ``l`` for ``1`` ("4l6 p.") and "1,042 p." carries a thousands comma. An
+    extent cut off after a bare number ("xxvi p., 2", the "l., 3-564 p." lost) gives no
+    count: its largest number is no page count.
     """
+    if _CUT_OFF_EXTENT.search(extent):
+        return None
     cleaned = _THOUSANDS.sub("", _OCR_ONE.sub("1", _DIMENSION.sub(" ", extent)))
     if _VOLUME_COUNT.search(cleaned) and not _PAGED_NUMBER.search(cleaned):
         return None

@@ -24,7 +24,7 @@ from kitapbridge.dedup.normalize import (
     publishing_nation,
 )
 
-RULE_VERSION = "2026-11-22.2"
+RULE_VERSION = "2026-11-22.3"
 """Stored with each cluster membership so a rule change can be traced and re-run."""
 
 
@@ -618,6 +618,23 @@ def _part_transcribed_elsewhere(a: MatchRecord, b: MatchRecord) -> bool:
     )
 
 
+def _whole_sets(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when both records describe a whole set in the same number of volumes.
+
+    "Prairie farms and prairie folk. $n v.1" in "2 v." against the same title in "2 v.":
+    an extent of the whole set says the record describes the set, and a volume number
+    in its title is the volume the cataloguer had in hand. A record of one volume gives
+    that volume's pages, and then the part veto stands («Абай жолы. 1-кітап», 432 б.).
+    """
+    return (
+        a.pages is None
+        and b.pages is None
+        and a.volumes is not None
+        and a.volumes >= 2
+        and a.volumes == b.volumes
+    )
+
+
 def _edition_left_out(a: MatchRecord, b: MatchRecord) -> bool:
     """True when one record has no edition statement but is otherwise the same printing.
 
@@ -643,7 +660,7 @@ def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
         vetoes.append(Veto.YEAR)
     if editions_conflict(a.edition, b.edition) and not _edition_left_out(a, b):
         vetoes.append(Veto.EDITION)
-    if a.parts != b.parts and not _part_transcribed_elsewhere(a, b):
+    if a.parts != b.parts and not (_part_transcribed_elsewhere(a, b) or _whole_sets(a, b)):
         vetoes.append(Veto.PART)
     if series_numbers_conflict(a.series_number, b.series_number) and not _other_series(a, b):
         vetoes.append(Veto.SERIES_NUMBER)

@@ -117,6 +117,28 @@ def test_an_extent_continued_in_b_is_read_whole() -> None:
     assert match_record(1, shorter).pages == 3
 
 
+def test_an_extent_ending_in_a_comma_continues_in_b_and_a_cut_off_one_has_no_count() -> None:
+    open_ended = _english("The wigwam and the cabin", pages="34 p., 1 l.,")
+    open_ended["300"].add_subfield("b", "218 p.")
+    leaf_first = _english("The wigwam and the cabin", pages="5 p.")
+    leaf_first["300"].add_subfield("b", "1 l., 472 p. front., pl.")
+    assert (match_record(1, open_ended).pages, match_record(2, leaf_first).pages) == (218, 472)
+    # "xxvi p., 2" lost the rest of its extent: no page count, so no page veto.
+    cut_off = _english("Eccentricities of genius", pages="xxvi p., 2")
+    full = _english("Eccentricities of genius", pages="xxvi p., 2 l., 3-564 p.")
+    assert (match_record(1, cut_off).pages, match_record(2, full).pages) == (None, 564)
+    assert Veto.PAGES not in compare(*_pair(cut_off, full)).vetoes
+    # A Kazakh extent ending in its unit is whole: «272 б.» against «172 б.» still vetoes.
+    assert (
+        Veto.PAGES in compare(*_pair(_textbook(pages="272 б."), _textbook(pages="172 б."))).vetoes
+    )
+
+
+def test_a_blank_written_as_hash_is_no_place_code() -> None:
+    hashed = _english("Dosia", country="it#")
+    assert match_record(1, hashed).country == "it"
+
+
 # --- title: a one-word title whose heading names the rest ----------------------------------
 
 
@@ -160,6 +182,27 @@ def test_a_one_word_title_against_a_title_naming_someone_else_stays_apart() -> N
     other = book("Есеп Алматы қаласы білім басқармасы", author="Сейітов, Б.", year=2019,
                  pages="40 б.")  # fmt: skip
     assert compare(*_pair(esep, other)).vetoes == (Veto.TITLE,)
+
+
+# --- part: a volume number on a record of the whole set ------------------------------------
+
+
+def test_a_volume_number_on_a_record_of_the_whole_set_is_no_part() -> None:
+    # Goldfinch val: "Prairie farms and prairie folk. $n v.1" in "2 v." / the same in "2 v.".
+    kw = {"author": "Әуезов, М.", "year": 2017, "publisher": "Жазушы"}
+    set_with_volume = book("Абай жолы", part_number="1-кітап", pages="2 т.", **kw)  # type: ignore[arg-type]
+    whole_set = book("Абай жолы", pages="2 т.", **kw)  # type: ignore[arg-type]
+    evidence = compare(*_pair(set_with_volume, whole_set))
+    assert (evidence.decision, evidence.vetoes) == (MATCH, ())
+    # A record of one volume gives its pages: against the set the part veto stands, and
+    # between two volumes as well.
+    volume_one = book("Абай жолы", part_number="1-кітап", pages="432 б.", **kw)  # type: ignore[arg-type]
+    volume_two = book("Абай жолы", part_number="2-кітап", pages="432 б.", **kw)  # type: ignore[arg-type]
+    assert compare(*_pair(volume_one, whole_set)).vetoes == (Veto.PART,)
+    assert compare(*_pair(volume_one, volume_two)).vetoes == (Veto.PART,)
+    # Sets in other numbers of volumes keep their volume veto and the part veto.
+    three = book("Абай жолы", part_number="1-кітап", pages="3 т.", **kw)  # type: ignore[arg-type]
+    assert compare(*_pair(three, whole_set)).vetoes == (Veto.PART, Veto.VOLUMES)
 
 
 # --- blocking: records without an author meet across a supplied year ----------------------
