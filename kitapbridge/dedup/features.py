@@ -102,6 +102,9 @@ class MatchRecord:
     one printed on the item (``year_is_supplied``)."""
     title_proper_words: tuple[str, ...] = ()
     """Skeleton words of 245 $a alone."""
+    publication_span: tuple[int, ...] = ()
+    """First and last year of a multipart item published over years (008/06 ``m``,
+    ``9999`` while still open), else empty."""
     russian_kazakh_practice: bool = False
     """Catalogued under Russian or Kazakh practice (``catalogued_in_russian_kazakh_practice``),
     which describes each year of a stereotyped reprint as its own edition."""
@@ -171,6 +174,7 @@ def match_record(
         encoding_level=leader[17:18],
         corporate_author=not record.get_fields("100") and bool(record.get_fields("110", "111")),
         years_stated=_stated_years(record),
+        publication_span=_publication_span(record),
         title_proper_words=tuple(title_words),
         russian_kazakh_practice=catalogued_in_russian_kazakh_practice(record),
         school=school,
@@ -315,6 +319,16 @@ def _stated_years(record: pymarc.Record) -> frozenset[int]:
             dates.append(fixed.data[11:15])
         years.update(int(d) for d in dates if d.isdigit() and int(d) >= EARLIEST_YEAR)
     return frozenset(years)
+
+
+def _publication_span(record: pymarc.Record) -> tuple[int, ...]:
+    fixed = record.get("008")
+    data = fixed.data if fixed is not None and fixed.data is not None else ""
+    if len(data) < 15 or data[6] != "m" or not data[7:11].isdigit():
+        return ()
+    first = int(data[7:11])
+    last = int(data[11:15]) if data[11:15].isdigit() else 9999
+    return (first, last) if EARLIEST_YEAR <= first <= last else ()
 
 
 def _copyright_years(record: pymarc.Record) -> set[int]:

@@ -24,7 +24,7 @@ from kitapbridge.dedup.normalize import (
     publishing_nation,
 )
 
-RULE_VERSION = "2026-11-22.3"
+RULE_VERSION = "2026-11-22.4"
 """Stored with each cluster membership so a rule change can be traced and re-run."""
 
 
@@ -435,6 +435,8 @@ def _year(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, a printing or copyright date")
     if years_within_supplied_date(a, b):
         return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, a supplied date off by little")
+    if spans_overlap(a, b):
+        return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, one set's years of issue")
     return FeatureScore("year", YEAR_DIFFERS, f"{a.year} vs {b.year}")
 
 
@@ -464,6 +466,21 @@ def years_within_supplied_date(a: MatchRecord, b: MatchRecord) -> bool:
     if a.year is None or b.year is None or not (a.year_supplied or b.year_supplied):
         return False
     return abs(a.year - b.year) <= SUPPLIED_YEAR_TOLERANCE
+
+
+def spans_overlap(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when both records describe a multipart set issued over years that overlap.
+
+    "1866-1871" and "1867-1880" of one five-volume set, «1984–1986» and «1985–1986» of a
+    collected works: each record is dated by the first volume its library received, and
+    both runs are one publication. A whole set reissued later («1984–1986» and
+    «1990–1992») does not overlap and stays another edition.
+    """
+    if not a.publication_span or not b.publication_span:
+        return False
+    first_a, last_a = a.publication_span
+    first_b, last_b = b.publication_span
+    return first_a <= last_b and first_b <= last_a
 
 
 def _pages(a: MatchRecord, b: MatchRecord) -> FeatureScore:
@@ -656,7 +673,8 @@ def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
     if a.record_type != b.record_type:
         vetoes.append(Veto.FORMAT)
     years_differ = a.year is not None and b.year is not None and a.year != b.year
-    if years_differ and not (years_explained(a, b) or years_within_supplied_date(a, b)):
+    explained = years_explained(a, b) or years_within_supplied_date(a, b) or spans_overlap(a, b)
+    if years_differ and not explained:
         vetoes.append(Veto.YEAR)
     if editions_conflict(a.edition, b.edition) and not _edition_left_out(a, b):
         vetoes.append(Veto.EDITION)

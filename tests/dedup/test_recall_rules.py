@@ -205,6 +205,37 @@ def test_a_volume_number_on_a_record_of_the_whole_set_is_no_part() -> None:
     assert compare(*_pair(three, whole_set)).vetoes == (Veto.PART, Veto.VOLUMES)
 
 
+# --- year: one multipart set dated by its first volume in hand -----------------------------
+
+
+def _multipart(first: int, last: str, **kw: object) -> pymarc.Record:
+    fields: dict[str, object] = {"author": "Мұқанов, С.", "pages": "6 т.", "publisher": "Жазушы"}
+    fields.update(kw)
+    record = book("Шығармалар жинағы", year=first, **fields)  # type: ignore[arg-type]
+    fixed = record["008"].data
+    record["008"].data = fixed[:6] + f"m{first}{last}" + fixed[15:]
+    record["260"]["c"] = f"{first}-{last}."
+    return record
+
+
+def test_records_of_one_set_issued_over_overlapping_years_are_one_set() -> None:
+    # Goldfinch val: "Sermons … 1866-1871" / "1867-1880", 5 v. each.
+    from_first = _multipart(1984, "1986")
+    from_second = _multipart(1985, "1986")
+    assert match_record(1, from_first).publication_span == (1984, 1986)
+    evidence = compare(*_pair(from_first, from_second))
+    assert (evidence.decision, evidence.vetoes) == (MATCH, ())
+    still_open = _multipart(1985, "9999")
+    assert compare(*_pair(from_first, still_open)).vetoes == ()
+    # The set reissued later does not overlap: another edition.
+    reissued = _multipart(1990, "1992")
+    assert compare(*_pair(from_first, reissued)).vetoes == (Veto.YEAR,)
+    # A single-year record is no span, whatever year it has.
+    single = book("Шығармалар жинағы", year=1985, author="Мұқанов, С.", pages="6 т.",
+                  publisher="Жазушы")  # fmt: skip
+    assert compare(*_pair(from_first, single)).vetoes == (Veto.YEAR,)
+
+
 # --- blocking: records without an author meet across a supplied year ----------------------
 
 
