@@ -7,7 +7,8 @@ records times the block sizes, not with its square.
 * ``isbn:`` each valid ISBN-13;
 * ``id:`` each other control number (LCCN, OCLC, national bibliography numbers);
 * ``ta:`` RecordManager's short title key plus the author surname;
-* ``ty:`` the first 12 characters of the title proper skeleton plus the year;
+* ``ty:`` the first 12 characters of the title proper skeleton plus each year the record
+  could still link with (below), so records with no author meet across a supplied date;
 * ``typ:`` / ``ayp:`` the first 4 title characters (or the author) plus year and page
   count, for typos early in the title;
 * ``tpa:`` the first 20 characters of the title proper (245 $a) plus the author, and
@@ -78,7 +79,7 @@ def blocking_keys(record: MatchRecord) -> list[str]:
     title = record.title or record.subtitle
     if title:
         keys.append(f"ta:{short_title_key(record)}|{record.author}")
-        keys.append(f"ty:{title[:12]}|{record.year or ''}")
+        keys.extend(f"ty:{title[:12]}|{year}" for year in _comparable_years(record))
         keys.extend(f"it:{isbn}|{title[:6]}" for isbn in sorted(record.isbns))
         for year in _comparable_years(record):
             # The title proper alone: a subtitle on one side only changes the short

@@ -102,6 +102,12 @@ class MatchRecord:
     one printed on the item (``year_is_supplied``)."""
     title_proper_words: tuple[str, ...] = ()
     """Skeleton words of 245 $a alone."""
+    publication_span: tuple[int, ...] = ()
+    """First and last year of a multipart item published over years (008/06 ``m``,
+    ``9999`` while still open), else empty."""
+    russian_kazakh_practice: bool = False
+    """Catalogued under Russian or Kazakh practice (``catalogued_in_russian_kazakh_practice``),
+    which describes each year of a stereotyped reprint as its own edition."""
     school: str = ""
     local_id: str = ""
     """The record's id in its school's system; with ``school`` it names the source record."""
@@ -129,7 +135,7 @@ def match_record(
     title_words = skeleton_words(_unbracketed(title))
     subtitle_words = skeleton_words(_unbracketed(subtitle))
     author, initials = _main_author(record)
-    extent = " ".join(v for f in record.get_fields("300") for v in f.get_subfields("a"))
+    extent = _extent(record)
     series, series_number = _series(record)
     year, year_supplied = _publication_year(record)
     # A date inferred from the copyright date ("[2020]" with "©2020", RDA practice) is
@@ -168,7 +174,9 @@ def match_record(
         encoding_level=leader[17:18],
         corporate_author=not record.get_fields("100") and bool(record.get_fields("110", "111")),
         years_stated=_stated_years(record),
+        publication_span=_publication_span(record),
         title_proper_words=tuple(title_words),
+        russian_kazakh_practice=catalogued_in_russian_kazakh_practice(record),
         school=school,
         local_id=local_id,
     )
@@ -226,6 +234,30 @@ def _main_author(record: pymarc.Record) -> tuple[str, str]:
     return name_skeleton(surname), initials
 
 
+_LEAF_CONTINUATION = re.compile(r"^\s*(?:\d+\s*)?(?:l|L|ℓ)\.?\s*,")
+"""A 300 ``$b`` that begins "l., …" or "1 l., …": the extent "3 p. l., 3-180 p." was split
+after "3 p." by a converter or a careless keyer, so ``$a`` holds only the preliminary
+leaves."""
+
+
+def _extent(record: pymarc.Record) -> str:
+    """The extent statements (300 ``$a``), each with a ``$b`` that continues it.
+
+    A ``$b`` continues ``$a`` when ``$a`` ends in a comma ("34 p., 1 l., $b 218 p.") or
+    ``$b`` begins with a count of leaves. Without the continuation, "3 p. $b l., 3-180
+    p." reads as a 3-page book and the page veto parts it from its own other copy.
+    """
+    parts: list[str] = []
+    for field in record.get_fields("300"):
+        extents = field.get_subfields("a")
+        details = field.get_subfields("b")[:1]
+        parts.extend(extents)
+        ends_open = bool(extents) and extents[-1].rstrip().endswith(",")
+        if details and (ends_open or _LEAF_CONTINUATION.match(details[0])):
+            parts.append(details[0])
+    return " ".join(parts)
+
+
 def _author_dates(record: pymarc.Record) -> tuple[int, ...]:
     dates = _subfields(record, "100", "d")
     return tuple(int(y) for y in YEAR_PATTERN.findall(dates[0])[:2]) if dates else ()
@@ -242,7 +274,8 @@ def _country(record: pymarc.Record) -> str:
     fixed = record.get("008")
     if fixed is None or fixed.data is None or len(fixed.data) < 18:
         return ""
-    code = fixed.data[15:18].strip(" |\\").casefold()
+    # "#" is the blank of MARC documentation, written literally by some converters.
+    code = fixed.data[15:18].strip(" |\\#").casefold()
     return "" if code in {"", "xx", "vp"} else code
 
 
@@ -286,6 +319,16 @@ def _stated_years(record: pymarc.Record) -> frozenset[int]:
             dates.append(fixed.data[11:15])
         years.update(int(d) for d in dates if d.isdigit() and int(d) >= EARLIEST_YEAR)
     return frozenset(years)
+
+
+def _publication_span(record: pymarc.Record) -> tuple[int, ...]:
+    fixed = record.get("008")
+    data = fixed.data if fixed is not None and fixed.data is not None else ""
+    if len(data) < 15 or data[6] != "m" or not data[7:11].isdigit():
+        return ()
+    first = int(data[7:11])
+    last = int(data[11:15]) if data[11:15].isdigit() else 9999
+    return (first, last) if EARLIEST_YEAR <= first <= last else ()
 
 
 def _copyright_years(record: pymarc.Record) -> set[int]:
@@ -344,6 +387,26 @@ def _languages(record: pymarc.Record) -> frozenset[str]:
         # Old records pack several codes into one $a ("engrus").
         codes.update(value[i : i + 3].casefold() for i in range(0, len(value) - 2, 3))
     return frozenset(c for c in codes if _LANGUAGE_CODE.match(c) and c not in {"und", "zxx", "mul"})
+
+
+_RUSSIAN_KAZAKH = frozenset({"rus", "kaz"})
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def catalogued_in_russian_kazakh_practice(record: pymarc.Record) -> bool:
+    """True when the record itself shows Russian or Kazakh cataloguing practice.
+
+    Any of: the language of cataloguing (040 ``$b``) or of the text (008/35-37, 041 ``$a``)
+    is Russian or Kazakh, or the title is in Cyrillic. That practice (ГОСТ 7.1, and the
+    school catalogues converted from it) gives each stereotyped reprint year its own
+    record and counts holdings per year (dedup.md §2), whatever the rest of the
+    description says.
+    """
+    if {v.strip().casefold() for v in _subfields(record, "040", "b")} & _RUSSIAN_KAZAKH:
+        return True
+    if _languages(record) & _RUSSIAN_KAZAKH:
+        return True
+    return any(_CYRILLIC.search(v) for v in _subfields(record, "245", "a"))
 
 
 def _is_electronic(record: pymarc.Record) -> bool:

@@ -30,6 +30,7 @@ _LEAVES = re.compile(r"\d+\s*(?:p\.\s*(?:l|ℓ)|l|ℓ|leaves|leaf|plates?)(?![^\
 """Counts of leaves and plates: "4 p. l." (preliminary leaves), "2 l.", "12 plates". Only
 "p. l." takes the "p." along: in "17-445 p. plates" the 445 is pages."""
 _OCR_ONE = re.compile(r"(?<=\d)[lI](?=\d|\s*p\b|p\b)")
+_CUT_OFF_EXTENT = re.compile(r",\s*\d+\s*$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _VOLUME_COUNT = re.compile(
     r"(\d{1,3})\s*(?:v\b|vols?\b|volumes?\b|pts?\b|parts?\b|т\b|том|кн\b|ч\b|бөлім)", re.I
@@ -213,8 +214,12 @@ def page_count(extent: str) -> int | None:
 
     ``"121, [3] с."`` → 121; ``"xii, 284 p."`` → 284; ``"2 v."`` → None. Counts of leaves
     and plates ("4 p. l.", "2 l.", "[7] leaves of plates") are not pages. OCR'd records
-    write ``l`` for ``1`` ("4l6 p.") and "1,042 p." carries a thousands comma.
+    write ``l`` for ``1`` ("4l6 p.") and "1,042 p." carries a thousands comma. An
+    extent cut off after a bare number ("xxvi p., 2", the "l., 3-564 p." lost) gives no
+    count: its largest number is no page count.
     """
+    if _CUT_OFF_EXTENT.search(extent):
+        return None
     cleaned = _THOUSANDS.sub("", _OCR_ONE.sub("1", _DIMENSION.sub(" ", extent)))
     if _VOLUME_COUNT.search(cleaned) and not _PAGED_NUMBER.search(cleaned):
         return None
@@ -300,6 +305,25 @@ not another publisher."""
 def is_government_printer(key: str) -> bool:
     """True when a ``publisher_key`` names a government printer or sales agent."""
     return _GOVERNMENT_PRINTER.search(key) is not None
+
+
+_NATION_OF_SUBDIVISION = {"u": "xxu", "c": "xxc", "k": "xxk", "a": "at", "r": "xxr"}
+"""MARC country codes of three letters name a state, province or constituent country
+and end in their nation's letter: ``nyu``/``dcu`` (United States), ``onc`` (Canada),
+``enk``/``stk`` (United Kingdom), ``xna`` (Australia), ``kzr``/``rur`` (USSR, discontinued
+codes still found in Soviet-era records). Two-letter codes (``kz``, ``ru``) are nations."""
+
+
+def publishing_nation(country: str) -> str:
+    """The nation of a MARC 008/15-17 place-of-publication code: ``mdu`` and ``dcu`` → ``xxu``.
+
+    Washington and Bethesda, or New York and Boston, are one country; a publisher's
+    penalty for "another country" (a co-edition or a foreign reissue) must not fire on
+    them.
+    """
+    if len(country) == 3:
+        return _NATION_OF_SUBDIVISION.get(country[2], country)
+    return country
 
 
 @lru_cache(maxsize=65_536)

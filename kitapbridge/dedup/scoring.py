@@ -21,9 +21,10 @@ from kitapbridge.dedup.normalize import (
     editions_conflict,
     is_government_printer,
     pages_compatible,
+    publishing_nation,
 )
 
-RULE_VERSION = "2026-11-22.1"
+RULE_VERSION = "2026-11-22.4"
 """Stored with each cluster membership so a rule change can be traced and re-run."""
 
 
@@ -59,12 +60,31 @@ class FeatureScore:
     reason: str
 
 
+class ReprintYears(StrEnum):
+    """How two records of one description but two printed years are decided."""
+
+    APART = "apart"
+    """Every year difference no printing or copyright date explains is another edition
+    (dedup.md §2 as written: Russian/Kazakh practice, holdings counted per year)."""
+    BY_PRACTICE = "by-practice"
+    """As ``APART`` when either record was catalogued under Russian or Kazakh practice;
+    between two other records, years one apart are read as two printings of one
+    manifestation (LC-PCC PS for RDA 1.11) when title, main entry, publisher and exact
+    extent all agree and nothing else differs."""
+
+
 @dataclass(frozen=True)
 class MatchPolicy:
-    """Thresholds on the summed points; set on goldfinch-val only (see eval_goldfinch.py)."""
+    """Thresholds on the summed points; set on goldfinch-val only (see eval_goldfinch.py).
+
+    ``reprint_years`` defaults to ``APART``: on goldfinch-val ``BY_PRACTICE`` links more
+    labelled matches but also false ones at a worse rate than any other rule here, and
+    the labels themselves split such pairs both ways (eval_goldfinch.py prints both).
+    """
 
     match_threshold: float = 0.7
     review_threshold: float = 0.4
+    reprint_years: ReprintYears = ReprintYears.APART
 
 
 DEFAULT_POLICY = MatchPolicy()
@@ -118,6 +138,14 @@ def compare(a: MatchRecord, b: MatchRecord, policy: MatchPolicy = DEFAULT_POLICY
         _series(a, b),
     ]
     vetoes = tuple(_vetoes(a, b, scores[0]))
+    if (
+        vetoes == (Veto.YEAR,)
+        and policy.reprint_years is ReprintYears.BY_PRACTICE
+        and _printings_of_one_manifestation(a, b, scores)
+    ):
+        printing = FeatureScore("year", 0.0, f"{a.year} vs {b.year}, printings a year apart")
+        scores = [printing if s.feature == "year" else s for s in scores]
+        vetoes = ()
     score = min(1.0, sum(s.points for s in scores))
     if a.school and a.school == b.school and a.local_id != b.local_id:
         # One school's catalogue holding two records for one edition is usually a
@@ -136,6 +164,36 @@ def compare(a: MatchRecord, b: MatchRecord, policy: MatchPolicy = DEFAULT_POLICY
     else:
         decision = MatchDecision.NO_MATCH
     return MatchEvidence(decision, score, tuple(scores), vetoes)
+
+
+PRINTING_YEARS_APART = 1
+"""Years two printings may lie apart under ``ReprintYears.BY_PRACTICE``: a run printed late
+in one year and dated the next, or the next impression. Wider gaps on goldfinch-val
+are as often new editions as reprints."""
+
+
+def _printings_of_one_manifestation(
+    a: MatchRecord, b: MatchRecord, scores: list[FeatureScore]
+) -> bool:
+    """True when two years are the only difference of two otherwise identical descriptions.
+
+    Neither record may come from Russian or Kazakh practice, where the year of a
+    stereotyped reprint is catalogued as an edition of its own.
+    """
+    if a.russian_kazakh_practice or b.russian_kazakh_practice:
+        return False
+    if a.year is None or b.year is None or abs(a.year - b.year) > PRINTING_YEARS_APART:
+        return False
+    points = {s.feature: s.points for s in scores}
+    same_extent = (a.pages is not None and a.pages == b.pages) or (
+        a.pages is None and b.pages is None and a.volumes is not None and a.volumes == b.volumes
+    )
+    return (
+        same_extent
+        and points["title"] >= 0.45
+        and points["author"] >= 0.15
+        and points["publisher"] > 0
+    )
 
 
 def title_distance(a: MatchRecord, b: MatchRecord) -> float:
@@ -181,7 +239,41 @@ def _title(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("title", 0.2, "one title's words all in the other")
     if _begins_with_words(a.title_words, b.title_words):
         return FeatureScore("title", 0.2, "one title's words begin the other")
+    if _generic_title_begins_other(a, b):
+        return FeatureScore("title", GENERIC_TITLE, "a one-word title begins the other")
     return FeatureScore("title", -1.0, f"titles differ ({1 - distance:.0%} alike)")
+
+
+GENERIC_TITLE = 0.2
+"""Points for a one-word title proper that is the other title's first word: no more than
+a title that begins the other, so author, year, extent and publisher must agree too."""
+
+
+NAME_STEM = 5
+"""Leading letters of a title word that must recur in the shorter record's names."""
+
+
+def _generic_title_begins_other(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when one title is a single word the other begins with, and the rest of the
+    longer title names the shorter record's author, body or conference.
+
+    "Report." by "Ontario. Commission on the Dehorning of Cattle" / "Report of the Ontario
+    commission on the dehorning of cattle", "Works" by Richardson / "The works of Samuel
+    Richardson", «Сочинения» by «Пушкин» / «Сочинения Пушкина»: one
+    cataloguer left the name out of the title proper because the heading carries it
+    (AACR2 practice). A bare "Report" against "Report of …" naming someone else is no
+    evidence either way and stays a title veto.
+    """
+    short, long = sorted((a, b), key=lambda r: len(r.title_words))
+    if len(short.title_words) != 1 or len(long.title_words) < 2:
+        return False
+    word = short.title_words[0]
+    if len(word) < 4 or long.title_words[0] != word:
+        return False
+    named = " ".join((short.author, *short.names, short.responsibility))
+    # A five-letter stem, so Russian and Kazakh case endings still meet («Института» in
+    # the title, «Институт» in the heading; "Pushkina" / "Pushkin").
+    return any(len(w) >= NAME_STEM and w[:NAME_STEM] in named for w in long.title_words[1:])
 
 
 def _begins_with_words(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
@@ -189,7 +281,8 @@ def _begins_with_words(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bo
 
     "Hoof beats" / "Hoof beats from Virginia and other lands": one cataloguer stopped at
     the title proper's first phrase. Typos count as equal ("subcomittee"). A one-word
-    title ("Report", "Proceedings") proves nothing.
+    title ("Report", "Proceedings") proves nothing on its own
+    (``_generic_title_begins_other``).
     """
     shorter, longer = sorted((words_a, words_b), key=len)
     if len(shorter) < 2 or sum(map(len, shorter)) < 8 or len(shorter) == len(longer):
@@ -342,6 +435,8 @@ def _year(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, a printing or copyright date")
     if years_within_supplied_date(a, b):
         return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, a supplied date off by little")
+    if spans_overlap(a, b):
+        return FeatureScore("year", 0.0, f"{a.year} vs {b.year}, one set's years of issue")
     return FeatureScore("year", YEAR_DIFFERS, f"{a.year} vs {b.year}")
 
 
@@ -373,6 +468,21 @@ def years_within_supplied_date(a: MatchRecord, b: MatchRecord) -> bool:
     return abs(a.year - b.year) <= SUPPLIED_YEAR_TOLERANCE
 
 
+def spans_overlap(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when both records describe a multipart set issued over years that overlap.
+
+    "1866-1871" and "1867-1880" of one five-volume set, «1984–1986» and «1985–1986» of a
+    collected works: each record is dated by the first volume its library received, and
+    both runs are one publication. A whole set reissued later («1984–1986» and
+    «1990–1992») does not overlap and stays another edition.
+    """
+    if not a.publication_span or not b.publication_span:
+        return False
+    first_a, last_a = a.publication_span
+    first_b, last_b = b.publication_span
+    return first_a <= last_b and first_b <= last_a
+
+
 def _pages(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     if a.pages is None and b.pages is None and a.volumes is not None and a.volumes == b.volumes:
         # A set's extent is its number of volumes ("14 v."): as telling as a page count.
@@ -386,9 +496,16 @@ def _pages(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     return FeatureScore("pages", -1.0, f"{a.pages} vs {b.pages} pages")
 
 
+def _other_countries(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when both places of publication are known and lie in two countries."""
+    return bool(a.country and b.country) and (
+        publishing_nation(a.country) != publishing_nation(b.country)
+    )
+
+
 def _publisher(a: MatchRecord, b: MatchRecord) -> FeatureScore:
     if not a.publisher or not b.publisher:
-        if a.country and b.country and a.country != b.country:
+        if _other_countries(a, b):
             return FeatureScore("publisher", -0.3, f"published in {a.country} vs {b.country}")
         return FeatureScore("publisher", 0.0, "publisher on one side or none")
     words_a = {w for w in a.publisher.split() if len(w) > 2}
@@ -400,13 +517,14 @@ def _publisher(a: MatchRecord, b: MatchRecord) -> FeatureScore:
         return FeatureScore("publisher", 0.1, "publishers alike but for a typo")
     if joined_a in _initialisms(b.publisher) or joined_b in _initialisms(a.publisher):
         return FeatureScore("publisher", 0.1, "one publisher the initials of the other")
-    same_country = not (a.country and b.country and a.country != b.country)
-    if same_country and (is_government_printer(a.publisher) or is_government_printer(b.publisher)):
+    if not _other_countries(a, b) and (
+        is_government_printer(a.publisher) or is_government_printer(b.publisher)
+    ):
         # Government documents name the issuing agency or the government printer; a
         # London HMSO issue against a New York trade edition is another publication.
         return FeatureScore("publisher", 0.0, "a government printer against an agency")
     # BFAS: another publisher may make another manifestation (co-editions, reissues).
-    if a.country and b.country and a.country != b.country:
+    if _other_countries(a, b):
         return FeatureScore(
             "publisher", -0.5, f"publishers differ, published in {a.country} vs {b.country}"
         )
@@ -517,6 +635,23 @@ def _part_transcribed_elsewhere(a: MatchRecord, b: MatchRecord) -> bool:
     )
 
 
+def _whole_sets(a: MatchRecord, b: MatchRecord) -> bool:
+    """True when both records describe a whole set in the same number of volumes.
+
+    "Prairie farms and prairie folk. $n v.1" in "2 v." against the same title in "2 v.":
+    an extent of the whole set says the record describes the set, and a volume number
+    in its title is the volume the cataloguer had in hand. A record of one volume gives
+    that volume's pages, and then the part veto stands («Абай жолы. 1-кітап», 432 б.).
+    """
+    return (
+        a.pages is None
+        and b.pages is None
+        and a.volumes is not None
+        and a.volumes >= 2
+        and a.volumes == b.volumes
+    )
+
+
 def _edition_left_out(a: MatchRecord, b: MatchRecord) -> bool:
     """True when one record has no edition statement but is otherwise the same printing.
 
@@ -538,11 +673,12 @@ def _vetoes(a: MatchRecord, b: MatchRecord, title: FeatureScore) -> list[Veto]:
     if a.record_type != b.record_type:
         vetoes.append(Veto.FORMAT)
     years_differ = a.year is not None and b.year is not None and a.year != b.year
-    if years_differ and not (years_explained(a, b) or years_within_supplied_date(a, b)):
+    explained = years_explained(a, b) or years_within_supplied_date(a, b) or spans_overlap(a, b)
+    if years_differ and not explained:
         vetoes.append(Veto.YEAR)
     if editions_conflict(a.edition, b.edition) and not _edition_left_out(a, b):
         vetoes.append(Veto.EDITION)
-    if a.parts != b.parts and not _part_transcribed_elsewhere(a, b):
+    if a.parts != b.parts and not (_part_transcribed_elsewhere(a, b) or _whole_sets(a, b)):
         vetoes.append(Veto.PART)
     if series_numbers_conflict(a.series_number, b.series_number) and not _other_series(a, b):
         vetoes.append(Veto.SERIES_NUMBER)
