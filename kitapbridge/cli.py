@@ -243,16 +243,29 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
 @click.option(
     "--full", is_flag=True, help="Compare every record again, not only new or changed ones."
 )
+@click.option(
+    "--reprint-years",
+    type=click.Choice(["apart", "by-practice"]),
+    default=None,
+    help="Records differing only in their printed year: two editions (apart, dedup.md §2), "
+    "or two printings when neither shows Russian/Kazakh practice (by-practice). "
+    "Default: KITAPBRIDGE_DEDUP_REPRINT_YEARS, else apart.",
+)
 @pass_settings
-def dedup(settings: Settings, full: bool) -> None:
+def dedup(settings: Settings, full: bool, reprint_years: str | None) -> None:
     """Cluster new or changed records into editions (all records with --full)."""
     from kitapbridge.catalog.store import close_store, open_store
+    from kitapbridge.dedup.scoring import match_policy
     from kitapbridge.dedup.service import run_dedup
 
+    try:
+        policy = match_policy(reprint_years or settings.dedup_reprint_years)
+    except ValueError as error:  # only the setting can be wrong: click checked the option
+        raise click.UsageError(f"KITAPBRIDGE_DEDUP_REPRINT_YEARS: {error}") from error
     sessions = open_store(settings)
     try:
         with sessions.begin() as session:
-            summary = run_dedup(session, full=full)
+            summary = run_dedup(session, full=full, policy=policy)
     finally:
         close_store(sessions)
     click.echo(

@@ -36,6 +36,10 @@ DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 DEFAULT_DEDUP_AFTER_IMPORT = True
 """Imports through the HTTP API queue an incremental dedup once they complete."""
 
+DEFAULT_DEDUP_REPRINT_YEARS = "apart"
+"""Two records differing only in their printed year are two editions (dedup.md §2);
+``by-practice`` reads them as two printings outside Russian/Kazakh cataloguing practice."""
+
 ENV_PREFIX = "KITAPBRIDGE_"
 
 
@@ -54,6 +58,8 @@ class Settings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     dedup_after_import: bool = DEFAULT_DEDUP_AFTER_IMPORT
     """API imports are followed by an incremental dedup (the CLI asks with ``--dedup``)."""
+    dedup_reprint_years: str = DEFAULT_DEDUP_REPRINT_YEARS
+    """``apart`` or ``by-practice``: dedup's ``ReprintYears`` policy, for every dedup run."""
 
     @classmethod
     def load(

@@ -10,7 +10,7 @@ never reaches the upper threshold, and no pair with a veto is ever auto-linked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from rapidfuzz import fuzz
@@ -88,6 +88,18 @@ class MatchPolicy:
 
 
 DEFAULT_POLICY = MatchPolicy()
+
+
+def match_policy(reprint_years: str) -> MatchPolicy:
+    """The default policy with the configured ``ReprintYears`` (a setting's text)."""
+    try:
+        years = ReprintYears(reprint_years)
+    except ValueError:
+        choices = ", ".join(y.value for y in ReprintYears)
+        message = f"reprint years policy {reprint_years!r} is not one of: {choices}"
+        raise ValueError(message) from None
+    return replace(DEFAULT_POLICY, reprint_years=years)
+
 
 YEAR_DIFFERS = -1.0
 """Points for two different, unexplained years (the pair is vetoed as well).

@@ -42,7 +42,7 @@ from kitapbridge.dedup.models import (
     ReviewState,
 )
 from kitapbridge.dedup.pipeline import deduplicate
-from kitapbridge.dedup.scoring import RULE_VERSION
+from kitapbridge.dedup.scoring import DEFAULT_POLICY, RULE_VERSION, MatchPolicy
 from kitapbridge.errors import KitapbridgeError
 
 logger = logging.getLogger(__name__)
@@ -164,12 +164,15 @@ def stored_membership(session: Session) -> dict[int, str]:
     return {record_id: cluster_id for record_id, cluster_id in rows}
 
 
-def run_dedup(session: Session, *, full: bool = False) -> DedupSummary:
+def run_dedup(
+    session: Session, *, full: bool = False, policy: MatchPolicy = DEFAULT_POLICY
+) -> DedupSummary:
     """Cluster the store's records (``kitapbridge dedup [--full]``).
 
     Incremental (the default): records new since the last run, or modified after their
     cluster was decided, are compared with everything; the others keep their clusters.
     ``full`` compares every candidate pair again. Staff constraints apply either way.
+    A changed ``policy`` reaches records already clustered only with ``full``.
     """
     records = match_records(session)
     previous = stored_membership(session)
@@ -182,7 +185,13 @@ def run_dedup(session: Session, *, full: bool = False) -> DedupSummary:
         )
         changed.update(session.scalars(statement))
     constraints = stored_constraints(session)
-    run = deduplicate(records, constraints, previous=None if full else previous, changed=changed)
+    run = deduplicate(
+        records,
+        constraints,
+        previous=None if full else previous,
+        changed=changed,
+        policy=policy,
+    )
     now = datetime.now(UTC)
     # Re-stamp what was compared, so a modified record is compared once, not every run.
     compared = (

@@ -119,7 +119,11 @@ def submit_dedup_after(settings: Settings, runner: Runner, run_id: int) -> JobOu
     """
     return runner.submit(
         dedup_catalog,
-        {"database_url": settings.database_url, "full": False},
+        {
+            "database_url": settings.database_url,
+            "full": False,
+            "reprint_years": settings.dedup_reprint_years,
+        },
         job_id=dedup_job_id(run_id),
         description=f"incremental dedup after import run {run_id}",
         depends_on=import_job_id(run_id),

@@ -28,8 +28,9 @@ from kitapbridge.catalog.ingest import IncomingRecord, ingest
 from kitapbridge.catalog.models import ImportRun, RunStatus
 from kitapbridge.catalog.reindex import ReindexProgress, reindex
 from kitapbridge.catalog.store import make_engine
-from kitapbridge.config import DEFAULT_IMPORT_BATCH_SIZE
+from kitapbridge.config import DEFAULT_DEDUP_REPRINT_YEARS, DEFAULT_IMPORT_BATCH_SIZE
 from kitapbridge.connectors import SourceSystem, open_connector
+from kitapbridge.dedup.scoring import match_policy
 from kitapbridge.dedup.service import run_dedup
 from kitapbridge.marc import convert_record
 from kitapbridge.queue.estimates import estimate_records
@@ -118,19 +119,24 @@ def export_catalog(
 
 
 def dedup_catalog(
-    *, database_url: str, full: bool = False, progress: ProgressReporter | None = None
+    *,
+    database_url: str,
+    full: bool = False,
+    reprint_years: str = DEFAULT_DEDUP_REPRINT_YEARS,
+    progress: ProgressReporter | None = None,
 ) -> dict[str, Any]:
     """Cluster new or changed records into editions (every record with ``full``).
 
     One transaction: a dedup run that dies leaves the previous clusters as they
-    were, and is simply run again. Returns the run's summary counts.
+    were, and is simply run again. ``reprint_years`` is the setting of that name
+    (``Settings.dedup_reprint_years``). Returns the run's summary counts.
     """
     report = reporter_for_current_job(progress)
     report(Progress(0))
     engine = make_engine(database_url)
     try:
         with Session(engine) as session, session.begin():
-            summary = run_dedup(session, full=full)
+            summary = run_dedup(session, full=full, policy=match_policy(reprint_years))
     finally:
         engine.dispose()
     report(Progress(summary.records, summary.records))

@@ -245,6 +245,53 @@ def test_dedup_follows_a_completed_import_when_asked(
     assert clustered(store) == 3
 
 
+def _write_two_printings(export: Path) -> None:
+    """One school's records of the 1903 and the 1904 printing of an English book."""
+    with export.open("wb") as out:
+        for year in (1903, 1904):
+            record = pymarc.Record(force_utf8=True)
+            fixed = f"200101s{year}    enk" + "a".ljust(17) + "eng d"
+            subfields = {
+                "100": [("a", "Beck, Conrad")],
+                "245": [("a", "Photographic lenses")],
+                "260": [("a", "London :"), ("b", "R. & J. Beck,"), ("c", str(year))],
+                "300": [("a", "320 p.")],
+            }
+            record.add_field(
+                pymarc.Field(tag="001", data=f"p{year}"), pymarc.Field(tag="008", data=fixed)
+            )
+            for tag, pairs in subfields.items():
+                record.add_field(
+                    pymarc.Field(
+                        tag=tag,
+                        indicators=pymarc.Indicators("1", "0"),
+                        subfields=[pymarc.Subfield(code, value) for code, value in pairs],
+                    )
+                )
+            out.write(record.as_marc())
+
+
+@pytest.mark.parametrize(("reprint_years", "review_open"), [("apart", 0), ("by-practice", 1)])
+def test_the_queued_dedup_runs_with_the_reprint_years_setting(
+    runner: RunnerUnderTest,
+    store: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    reprint_years: str,
+    review_open: int,
+) -> None:
+    # Under by-practice the two printings are one edition, held twice by one school,
+    # which goes to staff review; apart keeps them two editions with nothing to review.
+    export = tmp_path / "katalog.mrc"
+    _write_two_printings(export)
+    settings = Settings(database_url=database_url, dedup_reprint_years=reprint_years)
+    submission = submit(settings, store, runner.runner, export, dedup=True)
+    runner.drain()
+    outcome = runner.runner.outcome(dedup_job_id(submission.run_id))
+    assert outcome is not None and outcome.state is JobState.FINISHED
+    assert (outcome.result["clusters"], outcome.result["review_open"]) == (2, review_open)
+
+
 def test_without_dedup_no_dedup_job_is_queued(
     runner: RunnerUnderTest, store: sessionmaker[Session], database_url: str, tmp_path: Path
 ) -> None:
