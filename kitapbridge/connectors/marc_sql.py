@@ -111,6 +111,30 @@ class MarcSqlDatabase:
             if self._owns_engine:
                 self.engine.dispose()
 
+    def count_records(self) -> int:
+        """How many ``SourceRecord``s iteration yields: the ``DOC`` rows and the orphan copies.
+
+        Two ``COUNT(*)`` statements, cheap next to reading the rows: an import's
+        progress total (``queue.estimates``). Exact unless the school writes meanwhile.
+        """
+        try:
+            with self.engine.connect() as connection:
+                schema = _MarcSqlSchema.reflect(connection, self.source_name)
+                count = sa.select(sa.func.count()).select_from(schema.doc)
+                total = connection.execute(count).scalar_one()
+                for table in (schema.inv, schema.invoff):
+                    if table is not None:
+                        orphans = (
+                            sa.select(sa.func.count())
+                            .select_from(table)
+                            .where(self._orphaned(schema, table))
+                        )
+                        total += connection.execute(orphans).scalar_one()
+                return int(total)
+        finally:
+            if self._owns_engine:
+                self.engine.dispose()
+
     def _batches(
         self, connection: sa.Connection, schema: _MarcSqlSchema
     ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
@@ -139,15 +163,22 @@ class MarcSqlDatabase:
     def _orphans(
         self, connection: sa.Connection, schema: _MarcSqlSchema
     ) -> Iterator[tuple[str, dict[str, Any]]]:
-        doc_id = schema.column(schema.doc, "DOC_ID")
         for table in (schema.inv, schema.invoff):
             if table is None:
                 continue
-            copy_doc_id = schema.column(table, "DOC_ID")
-            missing = ~sa.exists(sa.select(doc_id).where(doc_id == copy_doc_id))
-            query = sa.select(table).where(missing).order_by(schema.column(table, "INV_ID"))
+            query = (
+                sa.select(table)
+                .where(self._orphaned(schema, table))
+                .order_by(schema.column(table, "INV_ID"))
+            )
             for row in connection.execute(query).mappings():
                 yield table.name.upper(), ColumnValues(row)
+
+    @staticmethod
+    def _orphaned(schema: _MarcSqlSchema, table: sa.Table) -> sa.ColumnElement[bool]:
+        """Copy rows of ``table`` whose ``DOC`` row does not exist."""
+        doc_id = schema.column(schema.doc, "DOC_ID")
+        return ~sa.exists(sa.select(doc_id).where(doc_id == schema.column(table, "DOC_ID")))
 
     def _source_record(
         self,

@@ -5,7 +5,9 @@ file opens each with a ``record`` element and MARC-in-JSON gives each a
 ``leader``; counting those bytes reads the file once at disk speed, far cheaper
 than the import. The count is an estimate: a damaged record may hide a terminator
 or add one, so the progress bar's total can be off by the records that go to
-quarantine. Table exports (one row per copy) and databases give no estimate here.
+quarantine. A MARC-SQL database counts its ``DOC`` rows and orphan copies
+exactly. Table exports (one row per copy, grouped into records by the mapping
+profile) give no estimate: counting them means reading them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from kitapbridge.connectors import SourceSystem
+from kitapbridge.connectors.errors import ConnectorError
+from kitapbridge.connectors.marc_sql import MarcSqlDatabase
 
 CHUNK_BYTES = 1 << 20
 _XML_RECORD = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?record[\s>]")
@@ -25,7 +31,14 @@ MARC_FILE_SYSTEMS = frozenset({SourceSystem.MARC, SourceSystem.MARC_SQL})
 
 
 def estimate_records(system: SourceSystem, source: str) -> int | None:
-    """The number of records in a MARC file or folder of MARC files; ``None`` when unknown."""
+    """The number of records in a MARC file, a folder of MARC files or a MARC-SQL
+    database; ``None`` when unknown."""
+    if system is SourceSystem.MARC_SQL and "://" in source:
+        try:
+            return MarcSqlDatabase(source).count_records()
+        except (ConnectorError, SQLAlchemyError, ImportError):
+            # Unreachable, not MARC-SQL, or no driver for the URL: the import reports it.
+            return None
     if system not in MARC_FILE_SYSTEMS or "://" in source:
         return None
     path = Path(source)

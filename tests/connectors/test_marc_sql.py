@@ -16,6 +16,7 @@ from kitapbridge.connectors import ConnectorError, Holding, HoldingStatus, Sourc
 from kitapbridge.connectors.doc_item import parse_doc_item
 from kitapbridge.connectors.marc_sql import MarcSqlDatabase, MarcSqlExport
 from kitapbridge.marc.issues import Issue, Severity
+from kitapbridge.queue.estimates import estimate_records
 
 DOCS = [
     {
@@ -178,6 +179,26 @@ def test_raw_keeps_rows_as_read_and_allows_reconversion(school_database: str) ->
     again = parse_doc_item(raw["DOC"]["ITEM"], raw["DOC"]["RECTYPE"], raw["DOC"]["BIBLEVEL"])
     assert abai.record is not None
     assert again.record.as_marc() == abai.record.as_marc()
+
+
+def test_count_records_is_what_iteration_yields(school_database: str) -> None:
+    # Five DOC rows and one orphan copy: the import run's progress total.
+    assert MarcSqlDatabase(school_database).count_records() == 6
+    assert estimate_records(SourceSystem.MARC_SQL, school_database) == 6
+    engine = sa.create_engine(school_database)
+    with engine.begin() as connection:
+        connection.execute(sa.text('DELETE FROM "DOC" WHERE "DOC_ID" = 10'))
+    database = MarcSqlDatabase(engine)
+    # DOC 10's two copies and its written-off copy are orphans now: one record fewer,
+    # three more orphans.
+    assert database.count_records() == 8 == len(list(database))
+    engine.dispose()
+
+
+def test_a_database_that_cannot_be_counted_has_no_estimate(database_url: str) -> None:
+    assert estimate_records(SourceSystem.MARC_SQL, database_url) is None  # no DOC/INV tables
+    unreachable = "postgresql+psycopg://postgres@127.0.0.1:1/abis"
+    assert estimate_records(SourceSystem.MARC_SQL, unreachable) is None
 
 
 def test_engine_passed_in_is_left_open(school_database: str) -> None:

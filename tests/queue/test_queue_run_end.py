@@ -213,7 +213,6 @@ def test_sources_that_cannot_tell_have_no_total(tmp_path: Path) -> None:
     table = tmp_path / "kitaphana.csv"
     table.write_text("inv;title\n1;Абай жолы\n")
     assert estimate_records(SourceSystem.KITAPHANA, str(table)) is None
-    assert estimate_records(SourceSystem.MARC_SQL, "postgresql://db.school.kz/abis") is None
     assert estimate_records(SourceSystem.MARC, str(tmp_path / "missing.mrc")) is None
     assert estimate_records(SourceSystem.MARC, str(table)) is None
 
