@@ -170,7 +170,7 @@ def _collected_between_batches() -> Iterator[None]:
     traversed everything the process holds (the input, caches): 40 % of an import's
     Python CPU at 100,000 records. ``gc.collect(0)`` between batches finds the few
     cycles a written batch leaves (SQLAlchemy's transaction objects) while the
-    young generation holds little else, and promotes nothing into the old one.
+    youngest generation holds little else, and never starts a full collection.
     """
     enabled = gc.isenabled()
     gc.disable()
