@@ -78,8 +78,9 @@ def run() -> list[Section]:
         notes=[
             "Includes ISO 2709 serialisation, SHA-256 hashing, term extraction and folding, "
             "upserts, holdings, term index and one commit per batch; excludes conversion.",
-            "PostgreSQL: records and holdings are staged with COPY and moved with one "
-            "INSERT … SELECT … ON CONFLICT per batch; term-index rows are written with COPY; "
+            "PostgreSQL: new records (ids drawn from the sequence) and copies with new "
+            "barcodes are written with COPY; changed records and moved copies are staged with "
+            "COPY and moved with one INSERT … SELECT … ON CONFLICT; term-index rows use COPY; "
             "batch commits do not wait for the WAL flush (synchronous_commit off, final "
             "commit synchronous).",
             "A background thread reads, serialises, hashes and indexes the next batch while "

@@ -96,11 +96,50 @@ def _stage(session: Session, target: Table, names: list[str], rows: list[dict[st
         f"SELECT {column_list} FROM {target.name} WITH NO DATA"
     )
     connection.exec_driver_sql(f"TRUNCATE {staging_name}")
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {staging_name} ({column_list}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[name] for name in names])
+    _copy_in(session, staging_name, names, [[row[name] for name in names] for row in rows])
     return table(staging_name, *[column(name) for name in names])
+
+
+def insert_new(
+    session: Session, target: Table, rows: list[dict[str, Any]], *, ids: bool = True
+) -> list[int]:
+    """Insert rows known not to exist yet; with ``ids``, their new ids in the order of ``rows``.
+
+    For what an import adds after looking it up in the same transaction: no staging
+    and no ``ON CONFLICT`` arbiter lookups. On PostgreSQL the rows are written with
+    COPY, with ids drawn from the table's sequence in one statement when the caller
+    needs them. A row that does exist after all (a concurrent import of the same
+    school) fails the transaction on the unique constraint; it never overwrites.
+    """
+    if not rows:
+        return []
+    if not is_postgresql(session):
+        if not ids:
+            session.execute(target.insert(), rows)
+            return []
+        statement = target.insert().returning(target.c.id, sort_by_parameter_order=True)
+        return list(session.scalars(statement, rows))
+    names = list(rows[0])
+    values = [[row[name] for name in names] for row in rows]
+    if not ids:
+        _copy_in(session, target.name, names, values)
+        return []
+    new_ids = list(session.scalars(_NEW_IDS, {"table": target.name, "n": len(rows)}))
+    for row_id, row_values in zip(new_ids, values, strict=True):
+        row_values.insert(0, row_id)
+    _copy_in(session, target.name, ["id", *names], values)
+    return new_ids
+
+
+_NEW_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
+
+
+def _copy_in(session: Session, table_name: str, names: list[str], rows: list[list[Any]]) -> None:
+    """``COPY table_name (names) FROM STDIN`` of ``rows`` (psycopg adapts the values in C)."""
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {table_name} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def is_postgresql(session: Session) -> bool:

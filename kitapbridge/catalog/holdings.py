@@ -82,16 +82,31 @@ def replace_holdings(
                 }
             )
     rows = [row for row in rows if row]
-    if rows:
+    stored = _stored_barcodes(session, school_id, list(by_barcode))
+    moved = [row for row in rows if row["barcode"] in stored]
+    bulk.insert_new(session, HOLDINGS, [r for r in rows if r["barcode"] not in stored], ids=False)
+    if moved:
         bulk.upsert(
             session,
             HOLDINGS,
-            rows,
+            moved,
             conflict=("school_id", "barcode"),
             conflict_where=HOLDINGS.c.barcode.is_not(None),
             update=_UPDATED_ON_MOVE,
         )
     return warnings
+
+
+def _stored_barcodes(session: Session, school_id: int, barcodes: list[str]) -> set[str]:
+    """Which of these barcodes the school's stored copies already carry (copies that move)."""
+    found: set[str] = set()
+    for part in bulk.chunks(barcodes):
+        statement = select(HOLDINGS.c.barcode).where(
+            HOLDINGS.c.school_id == school_id,
+            bulk.one_of(session, HOLDINGS.c.barcode, part),
+        )
+        found.update(session.scalars(statement))
+    return found
 
 
 def find_holding(session: Session, school_id: int, barcode: str) -> Holding | None:

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import mul
+from typing import NamedTuple
 
 import pymarc
 from stdnum import issn as stdnum_issn
@@ -106,16 +107,18 @@ class RecordIndex:
 
 
 class WordFolder:
-    """``skeleton_words`` with a per-word memo.
+    """``skeleton_words`` with a per-word memo, and a per-field memo of the entries built on it.
 
     A national catalog repeats a small vocabulary millions of times; folding each
     distinct whitespace-separated word once makes indexing several times faster.
     Folding word by word equals folding the whole text, because ``fold`` turns
-    punctuation into spaces and never joins words.
+    punctuation into spaces and never joins words. Whole fields repeat too (authors,
+    publishers, subject headings): their terms and phrases are built once per text.
     """
 
     def __init__(self) -> None:
         self._memo: dict[str, list[str]] = {}
+        self._fields: dict[tuple[SearchIndex, str], _FieldEntries | None] = {}
 
     def words(self, text: str) -> list[str]:
         result: list[str] = []
@@ -128,6 +131,36 @@ class WordFolder:
                 folded = memo[raw] = [w[:MAX_KEY_LENGTH] for w in skeleton_words(raw)]
             result.extend(folded)
         return result
+
+    def field(self, search_index: SearchIndex, text: str) -> _FieldEntries | None:
+        """What a word field with this text contributes to ``search_index`` (None: no words)."""
+        key = (search_index, text)
+        try:
+            return self._fields[key]
+        except KeyError:
+            pass
+        if len(self._fields) >= _WORD_CACHE_LIMIT:
+            self._fields.clear()
+        words = self.words(text)
+        entries = None
+        if words:
+            cased = cased_phrase(text)
+            entries = _FieldEntries(
+                terms=tuple({(search_index, word): None for word in words}),
+                phrase=(search_index, _phrase(words)),
+                cased=(CASED_INDEXES[search_index], cased) if cased else None,
+                sort_key=" ".join(words)[:MAX_KEY_LENGTH],
+            )
+        self._fields[key] = entries
+        return entries
+
+
+class _FieldEntries(NamedTuple):
+    terms: tuple[tuple[int, str], ...]
+    phrase: tuple[int, str]
+    cased: tuple[int, str] | None
+    sort_key: str
+    """The words joined by single spaces: the sort key when this field gives it."""
 
 
 def index_record(record: pymarc.Record, folder: WordFolder | None = None) -> RecordIndex:
@@ -150,19 +183,17 @@ def index_record(record: pymarc.Record, folder: WordFolder | None = None) -> Rec
         if tag == "264" and marc_field.indicator2 not in {"1", " "}:
             continue  # 264 ind2 1 = publication; 0/2/3/4 are not the publisher
         search_index, codes = target
-        text = _field_text(marc_field, codes)
-        words = folder.words(text)
-        if not words:
+        field_entries = folder.field(search_index, _field_text(marc_field, codes))
+        if field_entries is None:
             continue
-        terms.update([(search_index, word) for word in words])
-        entry.phrases.add((search_index, _phrase(words)))
-        cased = cased_phrase(text)
-        if cased:
-            entry.phrases.add((CASED_INDEXES[search_index], cased))
+        terms.update(field_entries.terms)
+        entry.phrases.add(field_entries.phrase)
+        if field_entries.cased:
+            entry.phrases.add(field_entries.cased)
         if tag == "245" and not entry.sort_title:
-            entry.sort_title = " ".join(words)[:MAX_KEY_LENGTH]
+            entry.sort_title = field_entries.sort_key
         elif tag in _SORT_CREATOR_TAGS and not entry.sort_creator:
-            entry.sort_creator = " ".join(words)[:MAX_KEY_LENGTH]
+            entry.sort_creator = field_entries.sort_key
     fixed = first_008 or ""
     language = fixed[35:38].strip().casefold()
     if len(language) == 3 and language.isalpha():

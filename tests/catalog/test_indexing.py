@@ -9,8 +9,18 @@ from hypothesis import strategies as st
 from stdnum import ean
 from stdnum import isbn as stdnum_isbn
 
-from kitapbridge.catalog.indexing import index_record, isbn_forms, publication_year
+from kitapbridge.catalog.indexing import (
+    CASED_INDEXES,
+    MAX_KEY_LENGTH,
+    WordFolder,
+    cased_phrase,
+    index_record,
+    isbn_forms,
+    phrase_key,
+    publication_year,
+)
 from kitapbridge.catalog.models import SearchIndex
+from kitapbridge.text import skeleton_words, strip_nonfiling
 
 
 def test_index_entries_of_a_kazakh_book() -> None:
@@ -98,3 +108,60 @@ def test_notes_and_the_kind_of_resource_are_phrase_only_indexes() -> None:
         (SearchIndex.TYPE, " electronic "),
     }
     assert not any(term[0] in {SearchIndex.DESCRIPTION, SearchIndex.TYPE} for term in entry.terms)
+
+
+# Kazakh and Russian Cyrillic, 2021 Kazakh Latin with its diacritics, Latin look-alikes
+# for homoglyph-polluted words, RUSMARC non-sorting marks, punctuation and spacing.
+_CATALOG_TEXT = st.text(
+    alphabet="АаӘәБбҒғДдЕеЁёЖжЗзИиЙйКкҚқЛлМмНнҢңОоӨөПпРрСсТтУуҰұҮүФфХхҺһЦцЧчШшЩщЪъЫыІіЬьЭэЮюЯя"
+    "ÄäĞğÑñÖöŞşŪūÜüIıAaBbCcEeHhKkMmOoPpTtXxYyJjQqZz0123456789"
+    " \t.,:;-/()[]«»\u0098\u009c\u0088\u0089",
+    max_size=40,
+)
+
+
+@given(st.sampled_from(list(CASED_INDEXES)), _CATALOG_TEXT)
+def test_a_folded_field_equals_its_words_folded_one_by_one(
+    search_index: SearchIndex, text: str
+) -> None:
+    folder = WordFolder()
+    words = [w[:MAX_KEY_LENGTH] for w in skeleton_words(strip_nonfiling(text))]
+
+    for _ in range(2):  # built, then from the memo
+        entries = folder.field(search_index, text)
+        if not words:
+            assert entries is None
+            continue
+        assert entries is not None
+        assert set(entries.terms) == {(search_index, word) for word in words}
+        assert len(entries.terms) == len(set(entries.terms))
+        assert entries.phrase == (search_index, phrase_key(words))
+        cased = cased_phrase(text)
+        assert entries.cased == ((CASED_INDEXES[search_index], cased) if cased else None)
+        assert entries.sort_key == " ".join(words)[:MAX_KEY_LENGTH]
+        assert folder.words(text) == words
+
+
+@given(
+    st.lists(
+        st.tuples(_CATALOG_TEXT, _CATALOG_TEXT, st.sampled_from(["Жазушы", "Мектеп", "Mektep"])),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_record_indexed_with_a_shared_folder_equals_one_with_a_fresh_folder(
+    books: list[tuple[str, str, str]],
+) -> None:
+    shared = WordFolder()
+    for title, author, publisher in books + books:
+        record = book("KZ-1", title or "-", author=author or "-")
+        record["260"]["b"] = publisher
+
+        with_memo, fresh = index_record(record, shared), index_record(record, WordFolder())
+
+        assert (with_memo.terms, with_memo.phrases) == (fresh.terms, fresh.phrases)
+        assert (with_memo.sort_title, with_memo.sort_creator, with_memo.sort_year) == (
+            fresh.sort_title,
+            fresh.sort_creator,
+            fresh.sort_year,
+        )

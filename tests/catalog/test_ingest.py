@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import pymarc
@@ -376,3 +379,57 @@ def test_field_too_long_for_iso2709_goes_to_quarantine(sessions: sessionmaker[Se
         )
         assert find_record(session, SCHOOL, "marc", "KZ-2") is None
         assert title_of(session, "KZ-1") == "Абай жолы"
+
+
+def test_values_copy_must_escape_are_stored_as_delivered(sessions: sessionmaker[Session]) -> None:
+    # Tab, newline, carriage return and backslash are COPY's text-format specials.
+    local_id = "KZ\t7\\n\r\n"
+    holding = SourceHolding(
+        barcode="B\\7",
+        inventory_number="инв\t7",
+        call_number=None,
+        shelf_location="Оқу\nзалы",
+        price=Decimal("1234.50"),
+        currency="KZT",
+        note="\\N",
+    )
+    source, conversion = incoming(book(local_id, "Абай\tжолы\\"), holdings=[holding])
+
+    run = import_export(sessions, [(replace(source, raw=b"\x00\\\t\n\x1d"), conversion)])
+
+    assert run_counts(run) == counts(seen=1, added=1)
+    with sessions() as session:
+        stored = session.scalars(select(StoredRecord)).one()
+        assert (stored.local_id, stored.raw) == (local_id, b"\x00\\\t\n\x1d")
+        assert (stored.flavour, stored.encoding, stored.deleted) == ("marc21", "utf-8", False)
+        assert stored.sort_title == "abai joly"
+        assert stored.first_seen_at == stored.last_seen_at == stored.modified_at
+        assert stored.first_seen_run_id == stored.last_seen_run_id == run.id
+        copy_row = session.scalars(select(Holding)).one()
+        assert (copy_row.barcode, copy_row.inventory_number, copy_row.call_number) == (
+            "B\\7",
+            "инв\t7",
+            None,
+        )
+        assert (copy_row.shelf_location, copy_row.price, copy_row.note) == (
+            "Оқу\nзалы",
+            Decimal("1234.50"),
+            "\\N",
+        )
+        assert title_of(session, local_id) == "Абай\tжолы\\"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_callers_garbage_collector_setting_is_restored(
+    sessions: sessionmaker[Session], enabled: bool
+) -> None:
+    if not enabled:
+        gc.disable()
+    try:
+        import_export(sessions, first_export())
+        assert gc.isenabled() is enabled
+        with pytest.raises(ExportReadError):
+            import_export(sessions, failing_after(first_export(), 3))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
