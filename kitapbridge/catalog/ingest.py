@@ -140,7 +140,7 @@ def ingest(
                     run = _resumable_run(session, run_id, at_position=ready.first_position)
                     write_batch(session, run, ready, folder)
                 if number % _BATCHES_PER_COLLECTION == 0:
-                    gc.collect(0)
+                    gc.collect(0 if number % _BATCHES_PER_OLDER_COLLECTION else 1)
                 if number == 0:
                     with sessions.begin() as session:
                         bulk.refresh_statistics(session)
@@ -158,6 +158,10 @@ def ingest(
 
 _BATCHES_PER_COLLECTION = 10
 """Each collection also traverses the next batch, already being prepared: one in ten suffices."""
+_BATCHES_PER_OLDER_COLLECTION = 100
+"""A cycle still alive at a young collection moves to the middle generation; collecting
+that one too now and then keeps a million-record import from holding such cycles to
+its end, and costs little: it never reaches the oldest generation (input and caches)."""
 
 
 @contextmanager
