@@ -53,7 +53,7 @@ Scope = tuple[PrefixAssignment, ...]
 
 
 PARSED_QUERIES = 4096
-"""Parsed query texts kept per process: harvesters and catalogues repeat their queries,
+"""Parsed (and checked) queries kept per process: harvesters and catalogues repeat their queries,
 and parsing (PLY) costs more than answering a page of a kept result set."""
 
 
@@ -74,8 +74,12 @@ def parse_query(text: str) -> Query:
         raise diag.QuerySyntaxError(str(error)) from error
 
 
+@lru_cache(maxsize=PARSED_QUERIES)
 def catalog_query(query: Query, *, proximity: bool = False) -> Query:
-    """The query in catalog fields, or the diagnostic for the first thing we cannot do."""
+    """The query in catalog fields, or the diagnostic for the first thing we cannot do.
+
+    Cached like ``parse_query``: a pure function of an immutable (hashable) query.
+    """
     root = _catalog_node(query.root, (), proximity)
     return Query(root=root, sort_keys=tuple(_catalog_sort_key(key) for key in query.sort_keys))
 
