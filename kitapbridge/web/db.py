@@ -1,10 +1,10 @@
-"""The application's store: one engine per app and process, and one ``Session`` per request.
+"""The application's store: its engines per app and process, and one ``Session`` per request.
 
 Every component of the app (the SRU service, the dedup API, the JSON API) takes its
-sessions from ``sessions()``; the SRU reads take theirs from ``read_sessions()``, a
-second pool on PostgreSQL (autocommit, no ping on checkout).
+sessions from ``sessions()``; the SRU reads take theirs from ``read_sessions()``, on
+PostgreSQL a second engine and pool (autocommit, no ping on checkout).
 
-The engine is created on first use, not in ``create_app``: gunicorn may load
+The engines are created on first use, not in ``create_app``: gunicorn may load
 the application before forking its workers, and pooled connections must not
 cross a fork (SQLAlchemy, "Using Connection Pools with Multiprocessing").
 """
@@ -74,7 +74,7 @@ def db_session() -> Session:
 
 
 def dispose(app: Flask) -> None:
-    """Close the pooled connections of this process's engine (at shutdown, after tests)."""
+    """Close the pooled connections of this process's engines (at shutdown, after tests)."""
     reading = app.extensions.pop(READ_SESSIONS_KEY, None)
     if reading is not None:
         reading[1].kw["bind"].dispose()
