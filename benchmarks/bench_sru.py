@@ -370,7 +370,9 @@ def _throughput_section(ours: str, zebra: str) -> Section:
             "keep-alive connection each), the same for both servers; all share the 2 cores",
             f"varied: the five query types with {VARIED_PER_TYPE}+ distinct requests each "
             "(title and author words, phrases, prefixes, years, pages), interleaved; each "
-            "client starts at its own offset, so no request repeats within a loop",
+            "client starts at its own offset, so no request repeats within a loop; the rows "
+            "run 1 → 8 → 32 clients: the 1-client row's requests (up to 1,000) are first-time "
+            "ones (new result sets, records not rendered before); later rows reuse what it kept",
             f"kitapbridge: gunicorn, {WORKERS} gthread workers, PostgreSQL, result sets in Redis",
         ],
     )
