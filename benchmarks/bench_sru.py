@@ -8,7 +8,9 @@ production: ``kitapbridge serve --workers 2`` (gunicorn, gthread workers) over
 PostgreSQL (a scratch schema of ``KITAPBRIDGE_TEST_POSTGRES_URL``) with result sets
 in Redis (``KITAPBRIDGE_TEST_REDIS_URL``); Zebra 2.2 with the ICU configuration of
 the peers doc, started in the same run. Latency is measured one request at a time;
-throughput with 1, 8 and 32 concurrent clients looping over the query mix.
+throughput with 1, 8 and 32 concurrent clients looping over the issue's five-query mix,
+and again over a varied mix (``varied_queries``) in which no request repeats within a
+loop, so no response, result set or rendering kept from an identical request helps.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from lxml import etree
 from sqlalchemy.orm import sessionmaker
 
 from benchmarks.report import Section
-from benchmarks.sru_lab import LAB_SCHOOL, lab_records, load_school
+from benchmarks.sru_lab import AUTHORS, LAB_SCHOOL, TITLES, lab_records, load_school
 from benchmarks.zebra_peer import free_port, running_zebra, wait_for_port, zebra_available
 from kitapbridge.catalog.store import make_engine, migrate
 
@@ -73,6 +75,59 @@ def queries(records: int) -> list[tuple[str, dict[str, str], dict[str, str]]]:
             )
         )
     return found
+
+
+_TITLE_WORDS = sorted(
+    {w.lower() for t in TITLES for w in t.split()} | {"сынып"} | {str(n) for n in range(1, 12)}
+)
+_TITLE_PHRASES = [t.lower() for t in TITLES if " " in t]
+_CREATOR_WORDS = sorted({w.strip(",").lower() for a in AUTHORS for w in a.split()})
+VARIED_PER_TYPE = 200
+"""Distinct requests per query type in the varied mix."""
+
+
+def varied_queries() -> list[tuple[str, dict[str, str], dict[str, str]]]:
+    """At least ``VARIED_PER_TYPE`` distinct requests of each type of the headline mix.
+
+    The lab records have few distinct words (a dozen titles, six authors), so a type's
+    requests vary the term (title and author words, phrases, truncated prefixes, years)
+    and the page asked for (startRecord 1, 11, 21, ...): every (query, page) differs.
+    """
+    types: dict[str, list[tuple[str, str | None]]] = {
+        "term": [(f"dc.title = {w}", None) for w in _TITLE_WORDS],
+        "boolean": [
+            (f"dc.title = {w} and dc.date >= {y} not dc.creator = smith", None)
+            for w in _TITLE_WORDS
+            for y in (2000, 2010, 2020)
+        ],
+        "phrase": [(f'dc.title adj "{p}"', f'dc.title = "{p}"') for p in _TITLE_PHRASES],
+        "truncation": [
+            (f"dc.title = {prefix}*", None)
+            for prefix in dict.fromkeys(w[:n] for w in _TITLE_WORDS if len(w) > 3 for n in (3, 4))
+        ],
+        "sorted": [
+            (f"dc.creator = {w} sortBy dc.date/sort.{order}", None)
+            for w in _CREATOR_WORDS
+            for order in ("descending", "ascending")
+        ],
+    }
+    common = {"version": "1.2", "operation": "searchRetrieve", "maximumRecords": "10"}
+    mixed: list[list[tuple[str, dict[str, str], dict[str, str]]]] = []
+    for name, cases in types.items():
+        pages = -(-VARIED_PER_TYPE // len(cases))
+        mixed.append(
+            [
+                (
+                    name,
+                    {**common, "query": ours, "startRecord": str(1 + 10 * page)},
+                    {**common, "query": theirs or ours, "startRecord": str(1 + 10 * page)},
+                )
+                for page in range(pages)
+                for ours, theirs in cases
+            ]
+        )
+    # Interleaved, as the headline mix is: term, boolean, phrase, truncation, sorted, ...
+    return [case for row in zip(*mixed, strict=False) for case in row]
 
 
 def run() -> list[Section]:
@@ -277,7 +332,7 @@ def _throughput(base: str, mix: list[dict[str, str]], clients: int) -> float:
     stop = time.perf_counter() + THROUGHPUT_SECONDS
 
     def client(number: int) -> None:
-        position = number
+        position = number * (len(mix) // clients) if len(mix) > clients else number
         while time.perf_counter() < stop:
             _get(base, mix[position % len(mix)])
             position += 1
@@ -293,20 +348,35 @@ def _throughput(base: str, mix: list[dict[str, str]], clients: int) -> float:
 
 def _throughput_section(ours: str, zebra: str) -> Section:
     cases = [c for c in queries(RECORDS) if c[0] != "deep page"]
+    varied = varied_queries()
     rows = []
     for clients in CLIENTS:
         mine = _throughput(ours, [c[1] for c in cases], clients)
         theirs = _throughput(zebra, [c[2] for c in cases], clients)
-        rows.append([str(clients), f"{mine:.0f}", f"{theirs:.0f}", f"{mine / theirs:.2f}"])
+        rows.append([str(clients), "issue's 5 queries", *_rates(mine, theirs)])
+    for clients in CLIENTS:
+        mine = _throughput(ours, [c[1] for c in varied], clients)
+        theirs = _throughput(zebra, [c[2] for c in varied], clients)
+        rows.append([str(clients), f"varied ({len(varied)} distinct)", *_rates(mine, theirs)])
     return Section(
         title="SRU searchRetrieve throughput (requests/s), kitapbridge vs Zebra",
         command="python -m benchmarks.run sru",
         data=f"{RECORDS:,} lab records; clients loop over the term, boolean, phrase, "
         f"truncation and sorted queries for {THROUGHPUT_SECONDS:.0f} s",
-        columns=["concurrent clients", "kitapbridge", "Zebra", "ratio"],
+        columns=["concurrent clients", "mix", "kitapbridge", "Zebra", "ratio"],
         rows=rows,
         notes=[
-            "clients run in the benchmark process; both servers share the same 2 cores",
+            "clients are threads of the benchmark process (Python http.client, one "
+            "keep-alive connection each), the same for both servers; all share the 2 cores",
+            f"varied: the five query types with {VARIED_PER_TYPE}+ distinct requests each "
+            "(title and author words, phrases, prefixes, years, pages), interleaved; each "
+            "client starts at its own offset, so no request repeats within a loop; the rows "
+            "run 1 → 8 → 32 clients: the 1-client row's requests (up to 1,000) are first-time "
+            "ones (new result sets, records not rendered before); later rows reuse what it kept",
             f"kitapbridge: gunicorn, {WORKERS} gthread workers, PostgreSQL, result sets in Redis",
         ],
     )
+
+
+def _rates(mine: float, theirs: float) -> list[str]:
+    return [f"{mine:.0f}", f"{theirs:.0f}", f"{mine / theirs:.2f}"]

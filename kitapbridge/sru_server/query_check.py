@@ -10,6 +10,7 @@ maps resolved and dropped, CQL 1.1 relation aliases mapped to CQL 1.2.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from kitapbridge.cql import (
     BooleanClause,
@@ -51,8 +52,18 @@ SUPPORTED_SORT_MODIFIERS = frozenset(
 Scope = tuple[PrefixAssignment, ...]
 
 
+PARSED_QUERIES = 4096
+"""Parsed (and checked) queries kept per process: harvesters and catalogues repeat their queries,
+and parsing (PLY) costs more than answering a page of a kept result set."""
+
+
+@lru_cache(maxsize=PARSED_QUERIES)
 def parse_query(text: str) -> Query:
-    """Parse CQL text, turning syntax errors into diagnostics 10, 13 and 14."""
+    """Parse CQL text, turning syntax errors into diagnostics 10, 13 and 14.
+
+    Cached: the query model is immutable (frozen dataclasses and tuples), so one parse
+    serves every request with the same text; a diagnostic is raised afresh each time.
+    """
     try:
         return parse_cql(text)
     except UnbalancedParentheses as error:
@@ -63,8 +74,12 @@ def parse_query(text: str) -> Query:
         raise diag.QuerySyntaxError(str(error)) from error
 
 
+@lru_cache(maxsize=PARSED_QUERIES)
 def catalog_query(query: Query, *, proximity: bool = False) -> Query:
-    """The query in catalog fields, or the diagnostic for the first thing we cannot do."""
+    """The query in catalog fields, or the diagnostic for the first thing we cannot do.
+
+    Cached like ``parse_query``: a pure function of an immutable (hashable) query.
+    """
     root = _catalog_node(query.root, (), proximity)
     return Query(root=root, sort_keys=tuple(_catalog_sort_key(key) for key in query.sort_keys))
 

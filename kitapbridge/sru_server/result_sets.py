@@ -56,6 +56,10 @@ class ResultSet:
     state: str | None = None
     """The catalog's state when the hits were found (``Catalog.state``): a page read at
     another state means the result is stale and is made again."""
+    window: tuple[int, int, list[int] | None] | None = None
+    """(start, count, ids): hits ``start`` … ``start + count - 1`` read with the result set
+    (Redis answers the find and the page's slice in one round trip); ids None when the hit
+    list expired meanwhile."""
 
 
 class ResultSets(Protocol):
@@ -64,7 +68,10 @@ class ResultSets(Protocol):
     ttl: int
     """The longest idle time granted, in seconds (the configured maximum)."""
 
-    def get(self, key: str) -> ResultSet | None: ...
+    def get(self, key: str, window: tuple[int, int] | None = None) -> ResultSet | None:
+        """The live result set of a query key; ``window`` = (start, count) of the hits the
+        caller will page next, which a store may read along (``ResultSet.window``)."""
+        ...
 
     def find(self, identifier: str) -> ResultSet | None: ...
 
@@ -123,8 +130,10 @@ class ResultSetStore:
         """The result set id of a query key (stable, so re-running a query reuses it)."""
         return result_set_identifier(key)
 
-    def get(self, key: str) -> ResultSet | None:
-        """The live result set for this key, its idle time restarted; None if absent/expired."""
+    def get(self, key: str, window: tuple[int, int] | None = None) -> ResultSet | None:
+        """The live result set for this key, its idle time restarted; None if absent/expired.
+
+        ``window`` is not needed here: the entry holds its whole hit list."""
         return self.find(self.identifier(key))
 
     def find(self, identifier: str) -> ResultSet | None:

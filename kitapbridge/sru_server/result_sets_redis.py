@@ -11,7 +11,8 @@ idle time (``EXPIRE`` renewed on every use, like ``resultSetIdleTime``):
 - ``hits`` = 1 when the result is small enough to keep every hit's id: they are the
   string ``<key>:hits``, 8 bytes (big-endian) per id, so a page is one ``GETRANGE``.
 
-Finding a result set and restarting its idle time is one round trip (a Lua script).
+Finding a result set, restarting its idle time and reading the requested page of its
+hit list is one round trip (a Lua script).
 
 Only what the catalog query model can express is stored, as JSON: never pickles,
 since whatever reads Redis must not be able to run code.
@@ -47,12 +48,16 @@ KEY_PREFIX = "kitapbridge:sru:result-set:"
 HITS_SUFFIX = ":hits"
 _ID = struct.Struct(">q")
 
-# HMGET and EXPIRE (of the hash and of its hit list) in one round trip.
+# HMGET, EXPIRE (of the hash and of its hit list) and, when ARGV gives a byte range,
+# GETRANGE of the hit list, in one round trip: a page of a kept result costs one call.
 _FIND_SCRIPT = """
 local found = redis.call('HMGET', KEYS[1], 'records', 'ttl', 'school', 'query', 'hits', 'state')
 if found[1] and found[2] then
   redis.call('EXPIRE', KEYS[1], found[2])
-  if found[5] then redis.call('EXPIRE', KEYS[2], found[2]) end
+  if found[5] then
+    redis.call('EXPIRE', KEYS[2], found[2])
+    if ARGV[1] then found[7] = redis.call('GETRANGE', KEYS[2], ARGV[1], ARGV[2]) end
+  end
 end
 return found
 """
@@ -72,29 +77,33 @@ class RedisResultSetStore:
         client: redis.Redis = redis.Redis.from_url(url)
         return cls(client, ttl)
 
-    def get(self, key: str) -> ResultSet | None:
-        """The live result set for this query key, its idle time restarted."""
-        return self.find(result_set_identifier(key))
+    def get(self, key: str, window: tuple[int, int] | None = None) -> ResultSet | None:
+        """The live result set for this query key, its idle time restarted, with hits
+        ``window`` = (start, count) read along when it keeps its hit list."""
+        return self.find(result_set_identifier(key), window)
 
-    def find(self, identifier: str) -> ResultSet | None:
+    def find(self, identifier: str, window: tuple[int, int] | None = None) -> ResultSet | None:
         """The live result set with this id, its idle time restarted; None if absent/expired."""
         name = KEY_PREFIX + identifier
+        byte_range = _byte_range(*window) if window is not None and window[1] > 0 else ()
         # The idle time restarts with every use.
-        found = self._find(keys=[name, name + HITS_SUFFIX])
-        records, ttl, school, query, hits, state = found
+        found = self._find(keys=[name, name + HITS_SUFFIX], args=byte_range)
+        records, ttl, school, query, hits, state = found[:6]
         if records is None or ttl is None:
             return None
-        idle = int(ttl)
-        return ResultSet(
+        entry = ResultSet(
             identifier,
             int(records),
-            idle,
+            int(ttl),
             expires_at=0.0,  # Redis expires the entry itself
             query=decode_query(json.loads(query)) if query else None,
             school=_text(school) if school else None,
             has_hits=hits is not None,
             state=_text(state) if state is not None else None,
         )
+        if window is not None and len(found) > 6:
+            entry.window = (*window, self._ids(entry, window[0], found[6]))
+        return entry
 
     def create(
         self,
@@ -147,8 +156,14 @@ class RedisResultSetStore:
             return list(entry.hits[start : start + count])
         if not entry.has_hits or count <= 0:
             return None if not entry.has_hits else []
+        if entry.window is not None and entry.window[:2] == (start, count):
+            return entry.window[2]
         name = KEY_PREFIX + entry.identifier + HITS_SUFFIX
-        packed = self._redis.getrange(name, start * _ID.size, (start + count) * _ID.size - 1)
+        return self._ids(entry, start, self._redis.getrange(name, *_byte_range(start, count)))
+
+    @staticmethod
+    def _ids(entry: ResultSet, start: int, packed: bytes | str) -> list[int] | None:
+        """Hit ids from a GETRANGE of the hit list; None when it expired meanwhile."""
         if isinstance(packed, str):  # a client decoding replies: the ids are not text
             raise TypeError("the Redis client must not decode responses")
         if not packed and start < entry.number_of_records:
@@ -179,6 +194,11 @@ class RedisResultSetStore:
         for position, cursor in cursors.items():
             pipeline.hset(name, f"c:{position}", cursor.token())
         pipeline.execute()
+
+
+def _byte_range(start: int, count: int) -> tuple[int, int]:
+    """GETRANGE's inclusive byte bounds of hits ``start`` … ``start + count - 1``."""
+    return start * _ID.size, (start + count) * _ID.size - 1
 
 
 def encode_query(query: Query) -> dict[str, Any]:

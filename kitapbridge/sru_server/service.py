@@ -20,13 +20,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog import query as catalog_query_model
 from kitapbridge.catalog import search as catalog_search
 from kitapbridge.catalog.query import EmptyTermError, QueryError, UnsupportedMaskingError
 from kitapbridge.catalog.schools import find_school
+from kitapbridge.cql import SearchClause
 from kitapbridge.sru_server import diagnostics as diag
 from kitapbridge.sru_server.catalog_search import CatalogPlan, plan
 from kitapbridge.sru_server.catalogs import Catalog, SchoolCatalog, UnionCatalog
@@ -44,6 +47,8 @@ from kitapbridge.sru_server.results import (
 )
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CHECKPOINT_INTERVAL = 500
 """Positions between remembered cursors of a numbered result (deep paging skips fewer)."""
@@ -86,12 +91,19 @@ class SRUService:
         """Raise diagnostic 235 unless the database (school) exists."""
         if database.school is None:
             return
+        school = database.school
+        if not _once_more_if_disconnected(lambda: self._school_exists(school)):
+            raise diag.DatabaseDoesNotExist(school)
+
+    def _school_exists(self, isil: str) -> bool:
         with self._sessions() as session:
-            if find_school(session, database.school) is None:
-                raise diag.DatabaseDoesNotExist(database.school)
+            return find_school(session, isil) is not None
 
     def search(self, request: SearchRetrieveRequest, database: Database) -> SearchResult:
         """One page of a searchRetrieve, from the result set of its query (made if new)."""
+        return _once_more_if_disconnected(lambda: self._search(request, database))
+
+    def _search(self, request: SearchRetrieveRequest, database: Database) -> SearchResult:
         catalog_plan = plan(
             catalog_query(request.query, proximity=True),
             lambda rid: self._result_set_query(rid, database),
@@ -107,7 +119,8 @@ class SRUService:
         )
         with self._sessions() as session:
             search = _Search(session, catalog, catalog_plan, school, self._result_sets)
-            result_set = self._result_sets.get(key)
+            window = (request.start_record - 1, request.maximum_records)
+            result_set = self._result_sets.get(key, window)
             if result_set is not None:
                 records, current = search.page_if_current(result_set, request)
                 if not current:
@@ -152,12 +165,32 @@ class SRUService:
                 None, "Only terms from the scan term onwards can be listed"
             )
         limit = request.maximum_terms + (1 if request.response_position == 0 else 0)
-        with self._sessions() as session:
-            found = catalog_search.scan(session, clause.index, clause.term, limit=limit)
+        found = _once_more_if_disconnected(lambda: self._scan(clause, limit))
         terms = [ScanTerm(term.term, term.records) for term in found]
         if request.response_position == 0 and terms:
             terms = terms[1:] if len(terms) > request.maximum_terms else terms
         return terms[: request.maximum_terms]
+
+    def _scan(self, clause: SearchClause, limit: int) -> list[catalog_search.ScanTerm]:
+        with self._sessions() as session:
+            return catalog_search.scan(session, clause.index, clause.term, limit=limit)
+
+
+def _once_more_if_disconnected(run: Callable[[], T]) -> T:
+    """``run()``, and once more if its database connection had been dropped by the server.
+
+    The read pool does not ping connections on checkout (``web.db.read_sessions``); the
+    first statement on a dropped one fails, SQLAlchemy invalidates the pool, and the
+    retry gets a fresh connection. Everything ``run`` writes (result sets in Redis) is
+    keyed by the query, so running it twice is harmless.
+    """
+    try:
+        return run()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        logger.warning("SRU: database connection lost (%s); running the request again", error)
+        return run()
 
 
 @dataclass(slots=True)

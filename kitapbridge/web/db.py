@@ -1,9 +1,10 @@
-"""The application's store: one engine per app and process, and one ``Session`` per request.
+"""The application's store: its engines per app and process, and one ``Session`` per request.
 
 Every component of the app (the SRU service, the dedup API, the JSON API) takes its
-sessions from ``sessions()``, so a worker process holds one connection pool.
+sessions from ``sessions()``; the SRU reads take theirs from ``read_sessions()``, on
+PostgreSQL a second engine and pool (autocommit, no ping on checkout).
 
-The engine is created on first use, not in ``create_app``: gunicorn may load
+The engines are created on first use, not in ``create_app``: gunicorn may load
 the application before forking its workers, and pooled connections must not
 cross a fork (SQLAlchemy, "Using Connection Pools with Multiprocessing").
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog.store import open_store
@@ -37,22 +39,28 @@ def sessions() -> sessionmaker[Session]:
 
 
 def read_sessions() -> sessionmaker[Session]:
-    """Sessions for read-only requests (SRU), on the same engine and pool, in autocommit.
+    """Sessions for read-only requests (SRU), in autocommit, on a pool that does not ping.
 
     Each statement reads its own snapshot, and the session needs no BEGIN and no
-    ROLLBACK: two round trips fewer per request, a fifth of a term query's cost.
-    A reader that needs one snapshot across statements uses ``sessions()``.
+    ROLLBACK: two round trips fewer per request, a fifth of a term query's cost. Nor is
+    each checked-out connection tested with a ``SELECT 1`` first (the store's
+    ``pool_pre_ping``), one more round trip: a connection the server dropped fails its
+    first statement instead, SQLAlchemy invalidates the pool, and the SRU service runs the
+    request once more ("optimistic" disconnect handling; SQLAlchemy, "Dealing with
+    Disconnects"). A reader that needs one snapshot across statements uses ``sessions()``.
     """
     writing = sessions()
     made: tuple[sessionmaker[Session], sessionmaker[Session]] | None = current_app.extensions.get(
         READ_SESSIONS_KEY
     )
     if made is None or made[0] is not writing:
-        engine = writing.kw["bind"]
-        reading = sessionmaker(
-            engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
-        made = (writing, reading)
+        engine: Engine = writing.kw["bind"]
+        if engine.dialect.name == "sqlite":
+            # A file, no server to drop connections; its engine carries the pragmas.
+            reader: Engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            reader = create_engine(engine.url, isolation_level="AUTOCOMMIT")
+        made = (writing, sessionmaker(reader, expire_on_commit=False))
         current_app.extensions[READ_SESSIONS_KEY] = made
     return made[1]
 
@@ -66,8 +74,10 @@ def db_session() -> Session:
 
 
 def dispose(app: Flask) -> None:
-    """Close the pooled connections of this process's engine (at shutdown, after tests)."""
-    app.extensions.pop(READ_SESSIONS_KEY, None)
+    """Close the pooled connections of this process's engines (at shutdown, after tests)."""
+    reading = app.extensions.pop(READ_SESSIONS_KEY, None)
+    if reading is not None:
+        reading[1].kw["bind"].dispose()
     made = app.extensions.pop(SESSIONS_KEY, None)
     if made is not None:
         engine = made[1].kw["bind"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kitapbridge.cql import BooleanClause, BooleanOperator, Modifier, Query, SearchClause, SortKey
+from kitapbridge.cql.parser import parse_cql
 from kitapbridge.sru_server.diagnostics import SRUDiagnostic
 from kitapbridge.sru_server.indexes import INDEXES, find_context_set
 from kitapbridge.sru_server.query_check import catalog_query, parse_query
@@ -116,3 +117,31 @@ def test_escaped_masking_characters_are_literal() -> None:
 
 def test_right_truncation_of_each_word_is_accepted() -> None:
     assert checked('dc.title all "физ* қаз*"').root == SearchClause("title", "all", "физ* қаз*")
+
+
+def test_a_repeated_query_text_is_parsed_and_checked_once() -> None:
+    text = "dc.title = физика and dc.date >= 2010 sortBy dc.date/sort.descending"
+    parsed = parse_query(text)
+    assert parse_query(text) is parsed
+    assert parsed == parse_cql(text)
+    checked = catalog_query(parsed, proximity=True)
+    assert catalog_query(parse_query(text), proximity=True) is checked
+    assert catalog_query(parsed, proximity=False) is not checked
+
+
+@pytest.mark.parametrize(
+    ("text", "uri"),
+    [
+        ("dc.title = (", "info:srw/diagnostic/1/13"),
+        ("dc.nosuchindex = x", "info:srw/diagnostic/1/16"),
+    ],
+)
+def test_a_rejected_query_is_rejected_again_not_remembered_as_parsed(text: str, uri: str) -> None:
+    assert _diagnostic_uri(text) == uri
+    assert _diagnostic_uri(text) == uri
+
+
+def _diagnostic_uri(text: str) -> str:
+    with pytest.raises(SRUDiagnostic) as raised:
+        catalog_query(parse_query(text), proximity=True)
+    return raised.value.uri

@@ -139,6 +139,28 @@ def test_redis_hit_lists_are_sliced_and_live_as_long_as_their_result_set(redis_u
     assert store.hits(without, 0, 10) is None
 
 
+def test_redis_reads_the_page_of_the_hit_list_with_the_result_set(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    store = RedisResultSetStore(client, ttl=300)
+    ids = [7, 3, 2**40, 11, 5]
+    store.create("dc.title=алгебра", 5, ttl=60, hits=ids)
+    found = store.get("dc.title=алгебра", (1, 3))
+    assert found is not None and found.window == (1, 3, [3, 2**40, 11])
+    client.delete(KEY_PREFIX + found.identifier + HITS_SUFFIX)  # the window needs no Redis
+    assert store.hits(found, 1, 3) == [3, 2**40, 11]
+    assert store.hits(found, 0, 2) is None  # another slice is read, and the list is gone
+    at_end = store.get("dc.title=алгебра", (4, 10))
+    assert at_end is not None and at_end.window == (4, 10, None)  # expired: page by cursor
+    store.create("dc.title=алгебра", 5, ttl=60, hits=ids)
+    past = store.get("dc.title=алгебра", (5, 10))
+    assert past is not None and past.window == (5, 10, [])
+    none_asked = store.get("dc.title=алгебра", (0, 0))
+    assert none_asked is not None and none_asked.window is None
+    store.create("dc.title=химия", 40)
+    counted = store.get("dc.title=химия", (0, 10))
+    assert counted is not None and counted.window is None and not counted.has_hits
+
+
 def test_catalog_queries_round_trip_through_json() -> None:
     query = BooleanClause(
         BooleanOperator.NOT,
