@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from lxml import etree
 from pymarc import Field, Record, Subfield, parse_xml_to_array
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE_GOLDEN = os.environ.get("KITAPBRIDGE_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -62,20 +58,3 @@ def sru2_schema(shared_fixtures: Path) -> etree.XMLSchema:
 def explain_schema(shared_fixtures: Path) -> etree.XMLSchema:
     """OASIS explain.xsd (ZeeRex 2.0 namespace)."""
     return etree.XMLSchema(etree.parse(str(shared_fixtures / "xsd/sru-2.0/explain.xsd")))
-
-
-def assert_golden(name: str, document: bytes) -> None:
-    """The response equals ``golden/<name>.xml`` (pretty-printed; rewritten on request)."""
-    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
-    pretty = etree.tostring(
-        etree.fromstring(document, parser).getroottree(),
-        pretty_print=True,
-        xml_declaration=True,
-        encoding="UTF-8",
-    )
-    path = GOLDEN / f"{name}.xml"
-    if UPDATE_GOLDEN or not path.exists():
-        path.write_bytes(pretty)
-        if not UPDATE_GOLDEN:
-            pytest.fail(f"wrote new golden file {path.name}; review and commit it")
-    assert pretty.decode("utf-8") == path.read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import assert_golden
+from golden_files import assert_golden
 from lxml import etree
 from pymarc import Record
 
