@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -128,12 +129,13 @@ def ingest(
         run.status = RunStatus.RUNNING
         done = run.records_done
         scope = StoreScope(run.school_id, run.system)
+        database_server = bulk.is_postgresql(session)
     if done:
         logger.info("run %s: resuming after %d records", run_id, done)
     folder = WordFolder()
     batches = _batches(records, skip=done, size=batch_size)
     try:
-        with _collected_between_batches():
+        with _collected_between_batches(), _prompt_thread_switches(database_server):
             for number, ready in enumerate(prepared_ahead(batches, sessions, scope, folder)):
                 with sessions.begin() as session:
                     bulk.commit_without_waiting_for_disk(session)
@@ -162,6 +164,34 @@ _BATCHES_PER_OLDER_COLLECTION = 100
 """A cycle still alive at a young collection moves to the middle generation; collecting
 that one too now and then keeps a million-record import from holding such cycles to
 its end, and costs little: it never reaches the oldest generation (input and caches)."""
+
+
+@contextmanager
+def _prompt_thread_switches(database_server: bool) -> Iterator[None]:
+    """Give the GIL back to the writer soon after each of its database calls returns.
+
+    With a database server the writer spends most of a batch waiting for it (a dozen
+    round trips) while the preparing thread runs Python. A thread returning from a
+    wait gets the GIL only when the running thread reaches its switch interval (5 ms
+    by default), and meanwhile the database idles. At 0.5 ms the first import of
+    100,000 records on PostgreSQL took 28.3–28.8 s instead of 32.1–32.3 s (wall,
+    alternating runs on one loaded machine). The interval is process-wide; it is
+    restored when the import ends. SQLite executes in the writer's own thread, which
+    then has little to wait for: the default stays.
+    """
+    if not database_server:
+        yield
+        return
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, WRITER_SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+
+
+WRITER_SWITCH_INTERVAL = 0.0005
+"""Seconds; 0.2 to 1 ms measured alike, 5 ms left the database idle a quarter of the time."""
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog.edits import edit_record, update_holding
 from kitapbridge.catalog.ingest import (
+    WRITER_SWITCH_INTERVAL,
     IncomingRecord,
     RunStateError,
     ingest,
@@ -433,3 +435,23 @@ def test_the_callers_garbage_collector_setting_is_restored(
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def test_a_postgresql_import_switches_threads_promptly_and_restores_the_interval(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    caller = sys.getswitchinterval()
+    during: list[float] = []
+
+    def observed(export: Sequence[IncomingRecord]) -> Iterator[IncomingRecord]:
+        for record in export:
+            during.append(sys.getswitchinterval())
+            yield record
+
+    import_export(sessions, observed(first_export()))
+    expected = WRITER_SWITCH_INTERVAL if database_url.startswith("postgresql") else caller
+    assert during == [expected] * 5
+    assert sys.getswitchinterval() == caller
+    with pytest.raises(ExportReadError):
+        import_export(sessions, failing_after(first_export(), 3))
+    assert sys.getswitchinterval() == caller
