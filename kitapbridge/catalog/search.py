@@ -171,7 +171,7 @@ def hits(
         .order_by(*order_by(sort))
         .limit(limit + 1)
     )
-    found = list(session.scalars(statement).all())  # one fetch, not one per row
+    found = list(session.scalars(statement))
     return found if len(found) <= limit else None
 
 

@@ -156,9 +156,7 @@ def cluster_hits(
     """
     matched = _matching_clusters(connection, query, sort, school).subquery()
     statement = select(matched.c.anchor).order_by(*_cluster_order(matched, sort)).limit(limit + 1)
-    # ``all()`` takes the rows in one fetch; iterating fetches them one by one, which for
-    # a hit list of ten thousand anchors cost as much CPU as the statement itself.
-    anchors = list(connection.scalars(statement).all())
+    anchors = list(connection.scalars(statement))
     return anchors if len(anchors) <= limit else None
 
 
