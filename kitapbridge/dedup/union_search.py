@@ -456,11 +456,11 @@ def _cluster_sort_value(key: SortKey, anchor: Any) -> Any:
 
 def _cluster_order(matched: Any, sort: Sort) -> list[Any]:
     """ORDER BY over ``_matching_clusters``: every sort key, then the anchor."""
-    # Sorted by id, the sort value is the anchor: ordering by it again would make
-    # PostgreSQL sort the grouped clusters once more (it cannot tell the two are equal).
-    order = []
-    if sort.key is not SortKey.ID:
-        order.append(matched.c.sort_value.desc() if sort.descending else matched.c.sort_value)
+    if sort.key is SortKey.ID and not sort.then:
+        # The sort value is the anchor: ordering by both would make PostgreSQL sort the
+        # grouped clusters once more (it cannot tell the two are equal).
+        return [matched.c.anchor.desc() if sort.descending else matched.c.anchor]
+    order = [matched.c.sort_value.desc() if sort.descending else matched.c.sort_value]
     order += [
         matched.c[f"then_{n}"].desc() if descending else matched.c[f"then_{n}"]
         for n, (_, descending) in enumerate(sort.then)
