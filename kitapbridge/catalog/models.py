@@ -155,6 +155,24 @@ class StoredRecord(Base):
         Index("ix_source_records_sort_title", "sort_title", "id"),
         Index("ix_source_records_sort_creator", "sort_creator", "id"),
         Index("ix_source_records_sort_year", "sort_year", "id"),
+        # What a hit list reads of each matching record, without visiting the table's
+        # heap (87 MB at 100k records, this index 8 MB). SQLite has no INCLUDE and plans
+        # rowid lookups on the table even with every column in the key (measured: no
+        # gain), so there it is a small partial index on the id, kept only so that one
+        # model describes the schema on both databases.
+        Index(
+            "ix_source_records_live_covering",
+            "id",
+            postgresql_include=[
+                "sort_title",
+                "sort_creator",
+                "sort_year",
+                "modified_at",
+                "school_id",
+            ],
+            postgresql_where=text("deleted IS FALSE"),
+            sqlite_where=text("deleted = 0"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True)

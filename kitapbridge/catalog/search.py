@@ -1,6 +1,7 @@
 """Running a query model (``catalog.query``) over the term index.
 
-The primitives the SRU, OAI-PMH and Z39.50 servers need, all taking a ``Session``:
+The primitives the SRU, OAI-PMH and Z39.50 servers need, taking a ``Session`` or, on a
+hot read path (SRU), its ``Connection`` (no ORM work per statement):
 
 - ``search(session, query, sort=…, limit=…, offset=… | after=cursor, school=…)``
   → ``SearchPage`` (record ids in order, plus the cursor of the next page);
@@ -23,12 +24,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Boolean,
     ColumnElement,
+    Connection,
     and_,
+    any_,
+    bindparam,
     exists,
     false,
     func,
@@ -72,6 +78,9 @@ from kitapbridge.catalog.query import (
 )
 from kitapbridge.catalog.text_match import contains_text
 
+Reader = Session | Connection
+"""What the read functions execute on: a Session, or its Connection (Core, no ORM)."""
+
 _CODE_INDEXES = frozenset({"isbn", "issn", "identifier", "udc", "bbk", "language", "date"})
 _PHRASE_ONLY_INDEXES = {"description": SearchIndex.DESCRIPTION, "type": SearchIndex.TYPE}
 _ALL_INDEXES = frozenset(SearchIndex)
@@ -105,7 +114,7 @@ class _Key:
 
 
 def search(
-    session: Session,
+    session: Reader,
     query: Query,
     *,
     limit: int,
@@ -145,7 +154,7 @@ def search(
 
 
 def hits(
-    session: Session,
+    session: Reader,
     query: Query,
     *,
     limit: int,
@@ -170,30 +179,54 @@ _LAST_CHANGE = select(func.max(StoredRecord.modified_at))
 
 
 def record_versions(
-    session: Session, record_ids: Sequence[int]
+    connection: Connection, record_ids: Sequence[int]
 ) -> tuple[dict[int, datetime], datetime | None]:
     """Each record's ``modified_at`` (what its rendering depends on), and ``last_change``
     as the same statement saw it."""
     if not record_ids:
         return {}, None
-    statement = select(
-        StoredRecord.id, StoredRecord.modified_at, _LAST_CHANGE.scalar_subquery()
-    ).where(StoredRecord.id.in_(list(record_ids)))
-    rows = session.execute(statement).all()
+    statement = _versions_statement(connection.dialect.name)
+    rows = connection.execute(statement, {"ids": list(record_ids)}).all()
     return {row[0]: row[1] for row in rows}, (rows[0][2] if rows else None)
 
 
-def stored_marc(session: Session, record_ids: Sequence[int]) -> dict[int, bytes]:
+@cache
+def _versions_statement(dialect: str) -> Any:
+    """Built once per dialect: it runs for every page of a school database."""
+    return select(StoredRecord.id, StoredRecord.modified_at, _LAST_CHANGE.scalar_subquery()).where(
+        in_bound_list(StoredRecord.id, "ids", dialect)
+    )
+
+
+def stored_marc(connection: Connection, record_ids: Sequence[int]) -> dict[int, bytes]:
     """The stored ISO 2709 of these records (those that exist)."""
     if not record_ids:
         return {}
-    statement = select(StoredRecord.id, StoredRecord.marc).where(
-        StoredRecord.id.in_(list(record_ids))
+    rows = connection.execute(_marc_statement(connection.dialect.name), {"ids": list(record_ids)})
+    return {record_id: marc for record_id, marc in rows}
+
+
+@cache
+def _marc_statement(dialect: str) -> Any:
+    return select(StoredRecord.id, StoredRecord.marc).where(
+        in_bound_list(StoredRecord.id, "ids", dialect)
     )
-    return {record_id: marc for record_id, marc in session.execute(statement)}
 
 
-def last_change(session: Session) -> datetime | None:
+def in_bound_list(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
+    """``column`` is in the list bound to the parameter ``name``.
+
+    On PostgreSQL the list is one array parameter (``= ANY(:name)``): the statement's
+    text is the same whatever the list's length, so neither SQLAlchemy nor psycopg
+    renders it again (an expanding ``IN`` is re-rendered on every call) and psycopg
+    keeps it prepared. SQLite has no arrays and takes ``IN (?, ?, …)``.
+    """
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def last_change(session: Reader) -> datetime | None:
     """When a record was last added, edited or deleted (each moves ``modified_at``).
 
     Results computed before that moment may be stale; one backward step on the
@@ -203,7 +236,7 @@ def last_change(session: Session) -> datetime | None:
 
 
 def checkpoints(
-    session: Session,
+    session: Reader,
     query: Query,
     *,
     every: int,
@@ -252,7 +285,7 @@ def _cursor(value: Any, record_id: int) -> Cursor:
 
 
 def count(
-    session: Session, query: Query, *, school: str | None = None, include_deleted: bool = False
+    session: Reader, query: Query, *, school: str | None = None, include_deleted: bool = False
 ) -> int:
     """How many records match."""
     statement = select(func.count()).select_from(StoredRecord)
@@ -291,7 +324,7 @@ LeafCompiler = Callable[[TermClause | RangeClause], ColumnElement[bool] | None]
 
 
 def compile_query(
-    query: Query, session: Session | None = None, *, leaf: LeafCompiler | None = None
+    query: Query, session: Reader | None = None, *, leaf: LeafCompiler | None = None
 ) -> ColumnElement[bool]:
     """The query as a boolean SQL condition on ``source_records`` (for composing further).
 
@@ -329,7 +362,7 @@ def compile_query(
 
 
 def _filter(
-    session: Session, query: Query, school: str | None, include_deleted: bool
+    session: Reader, query: Query, school: str | None, include_deleted: bool
 ) -> ColumnElement[bool]:
     conditions = [compile_query(query, session)]
     if not include_deleted:
@@ -382,7 +415,7 @@ def _record_clause(clause: TermClause) -> ColumnElement[bool]:
     return StoredRecord.id.in_(ids) if ids else false()
 
 
-def _region_clause(clause: TermClause, session: Session | None) -> ColumnElement[bool]:
+def _region_clause(clause: TermClause, session: Reader | None) -> ColumnElement[bool]:
     """Records of schools whose region has the words (folded like every other index).
 
     Regions are folded here rather than in SQL: SQLite cannot case-fold Cyrillic, and

@@ -32,10 +32,10 @@ import pymarc
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Connection,
     Select,
     String,
     and_,
-    bindparam,
     cast,
     exists,
     false,
@@ -46,7 +46,6 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import Session
 
 from kitapbridge.catalog.models import Holding as StoredHolding
 from kitapbridge.catalog.models import School, StoredRecord
@@ -62,7 +61,13 @@ from kitapbridge.catalog.query import (
     TermClause,
 )
 from kitapbridge.catalog.records import marc_of
-from kitapbridge.catalog.search import compile_query, id_tokens, range_condition
+from kitapbridge.catalog.search import (
+    compile_query,
+    id_tokens,
+    in_bound_list,
+    range_condition,
+    stored_marc,
+)
 from kitapbridge.connectors.base import Holding, HoldingStatus
 from kitapbridge.dedup.display import ClusterMember, build_display_record
 from kitapbridge.dedup.models import ClusterChange, ClusterRedirect, DedupMember
@@ -88,17 +93,17 @@ def cluster_anchor() -> ColumnElement[int]:
     return func.coalesce(cast(func.substr(DedupMember.cluster_id, 2), BigInteger), StoredRecord.id)
 
 
-def count_clusters(session: Session, query: Query, *, school: str | None = None) -> int:
+def count_clusters(connection: Connection, query: Query, *, school: str | None = None) -> int:
     """How many clusters have a live member matching ``query`` (SRU ``numberOfRecords``).
 
     With ``school``, only that school's members count as matching (``kz.school = …``).
     """
-    matched = _matching_clusters(session, query, Sort(), school).subquery()
-    return session.scalar(select(func.count()).select_from(matched)) or 0
+    matched = _matching_clusters(connection, query, Sort(), school).subquery()
+    return connection.scalar(select(func.count()).select_from(matched)) or 0
 
 
 def search_clusters(
-    session: Session,
+    connection: Connection,
     query: Query,
     *,
     limit: int,
@@ -115,7 +120,7 @@ def search_clusters(
         raise QueryError("keyset paging follows one sort key")
     forward = after is not None and sort.key is SortKey.ID and not sort.descending
     members_after = after.record_id if after is not None and forward else None
-    matched = _matching_clusters(session, query, sort, school, members_after).subquery()
+    matched = _matching_clusters(connection, query, sort, school, members_after).subquery()
     statement = (
         select(matched.c.anchor, matched.c.sort_value)
         .order_by(*_cluster_order(matched, sort))
@@ -128,7 +133,7 @@ def search_clusters(
         statement = statement.where(key < bound if sort.descending else key > bound)
     if offset:
         statement = statement.offset(offset)
-    rows = session.execute(statement).all()
+    rows = connection.execute(statement).all()
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = _cursor(rows[-1].sort_value, rows[-1].anchor) if more and rows else None
@@ -136,7 +141,7 @@ def search_clusters(
 
 
 def cluster_hits(
-    session: Session,
+    connection: Connection,
     query: Query,
     *,
     limit: int,
@@ -149,17 +154,17 @@ def cluster_hits(
     member grouped, so a first page costs what the whole list costs. A result set
     keeps the list, and later pages at any depth are slices of it.
     """
-    matched = _matching_clusters(session, query, sort, school).subquery()
+    matched = _matching_clusters(connection, query, sort, school).subquery()
     statement = select(matched.c.anchor).order_by(*_cluster_order(matched, sort)).limit(limit + 1)
-    anchors = list(session.scalars(statement))
+    anchors = list(connection.scalars(statement))
     return anchors if len(anchors) <= limit else None
 
 
-def last_change(session: Session) -> tuple[datetime | None, ...]:
+def last_change(connection: Connection) -> tuple[datetime | None, ...]:
     """When records or clusters last changed: a record added, edited or deleted, a member
     placed by dedup, or a member leaving. Cached cluster results older than that may be
     stale. One statement, each part a backward step on an index."""
-    row = session.execute(_last_change_statement()).one()
+    row = connection.execute(_last_change_statement()).one()
     return tuple(row)
 
 
@@ -178,7 +183,7 @@ def _last_change_columns() -> list[Any]:
 
 
 def cluster_checkpoints(
-    session: Session,
+    connection: Connection,
     query: Query,
     *,
     every: int,
@@ -188,7 +193,7 @@ def cluster_checkpoints(
     """Cursors after positions ``every``, ``2 × every``, … (``catalog.search.checkpoints``)."""
     if sort.then:
         raise QueryError("keyset paging follows one sort key")
-    matched = _matching_clusters(session, query, sort, school).subquery()
+    matched = _matching_clusters(connection, query, sort, school).subquery()
     order = [matched.c.sort_value, matched.c.anchor]
     numbered = select(
         matched.c.anchor,
@@ -200,7 +205,9 @@ def cluster_checkpoints(
     statement = select(numbered.c.anchor, numbered.c.sort_value, numbered.c.position).where(
         numbered.c.position % every == 0
     )
-    return {row.position: _cursor(row.sort_value, row.anchor) for row in session.execute(statement)}
+    return {
+        row.position: _cursor(row.sort_value, row.anchor) for row in connection.execute(statement)
+    }
 
 
 @dataclass(frozen=True)
@@ -251,13 +258,15 @@ def _comparable(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def cluster_snapshots(session: Session, cluster_ids: Sequence[str]) -> dict[str, ClusterSnapshot]:
+def cluster_snapshots(
+    connection: Connection, cluster_ids: Sequence[str]
+) -> dict[str, ClusterSnapshot]:
     """The snapshot of each cluster named (members in record id order; empty when gone)."""
-    return cluster_snapshots_as_of(session, cluster_ids)[0]
+    return cluster_snapshots_as_of(connection, cluster_ids)[0]
 
 
 def cluster_snapshots_as_of(
-    session: Session, cluster_ids: Sequence[str]
+    connection: Connection, cluster_ids: Sequence[str]
 ) -> tuple[dict[str, ClusterSnapshot], tuple[datetime | None, ...] | None]:
     """The snapshots, and ``last_change`` as the same statement saw it (None without rows).
 
@@ -268,7 +277,7 @@ def cluster_snapshots_as_of(
     anchors = [int(c[1:]) for c in cluster_ids]
     parameters = {"cluster_ids": list(cluster_ids), "anchors": anchors}
     rows = sorted(
-        session.execute(_snapshot_statement(), parameters),
+        connection.execute(_snapshot_statement(connection.dialect.name), parameters),
         key=lambda row: (row.record_id, row.holding_id or 0),
     )
     copies: dict[int, list[Holding]] = {}
@@ -317,18 +326,19 @@ def cluster_snapshots_as_of(
 
 
 @cache
-def _snapshot_statement() -> Any:
-    """The snapshot query, built once: it runs for every page of the union database, and
-    building and keying a statement of this size costs more CPU than running it."""
+def _snapshot_statement(dialect: str) -> Any:
+    """The snapshot query, built once per dialect: it runs for every page of the union
+    database, and building and keying a statement of this size costs more CPU than
+    running it."""
     # Two indexed selects rather than one ``cluster_id IN … OR (unclustered AND id IN …)``:
     # the OR over an outer join makes PostgreSQL scan every source record.
     clustered = _snapshot_rows(DedupMember.cluster_id, DedupMember.decided_at).where(
-        DedupMember.cluster_id.in_(bindparam("cluster_ids", expanding=True))
+        in_bound_list(DedupMember.cluster_id, "cluster_ids", dialect)
     )
     own_cluster = literal("c", String) + cast(StoredRecord.id, String)
     unclustered = (
         _snapshot_rows(own_cluster, literal(None, DedupMember.decided_at.type), joined=False)
-        .where(StoredRecord.id.in_(bindparam("anchors", expanding=True)))
+        .where(in_bound_list(StoredRecord.id, "anchors", dialect))
         .where(~exists().where(DedupMember.record_id == StoredRecord.id))
     )
     return union_all(clustered, unclustered)
@@ -376,13 +386,9 @@ def _snapshot_rows(cluster: Any, placed_at: Any, *, joined: bool = True) -> Sele
     )
 
 
-def member_marc(session: Session, snapshots: Iterable[ClusterSnapshot]) -> dict[int, bytes]:
+def member_marc(connection: Connection, snapshots: Iterable[ClusterSnapshot]) -> dict[int, bytes]:
     """The stored MARC of every member of these snapshots (read only when a record is built)."""
-    ids = sorted({m.record_id for s in snapshots for m in s.members})
-    if not ids:
-        return {}
-    statement = select(StoredRecord.id, StoredRecord.marc).where(StoredRecord.id.in_(ids))
-    return {record_id: marc for record_id, marc in session.execute(statement)}
+    return stored_marc(connection, sorted({m.record_id for s in snapshots for m in s.members}))
 
 
 def display_record(snapshot: ClusterSnapshot, marc: Mapping[int, bytes]) -> pymarc.Record:
@@ -412,7 +418,7 @@ def cursor_value(sort: Sort, cursor: Cursor) -> Any:
 
 
 def _matching_clusters(
-    session: Session,
+    connection: Connection,
     query: Query,
     sort: Sort,
     school: str | None,
@@ -424,7 +430,7 @@ def _matching_clusters(
     further = [
         _cluster_sort_value(key, anchor).label(f"then_{n}") for n, (key, _) in enumerate(sort.then)
     ]
-    condition = compile_query(query, session, leaf=_union_clause)
+    condition = compile_query(query, connection, leaf=_union_clause)
     if school is not None:
         school_id = select(School.id).where(School.isil == school).scalar_subquery()
         condition = and_(condition, StoredRecord.school_id == school_id)
@@ -450,6 +456,10 @@ def _cluster_sort_value(key: SortKey, anchor: Any) -> Any:
 
 def _cluster_order(matched: Any, sort: Sort) -> list[Any]:
     """ORDER BY over ``_matching_clusters``: every sort key, then the anchor."""
+    if sort.key is SortKey.ID and not sort.then:
+        # The sort value is the anchor: ordering by both would make PostgreSQL sort the
+        # grouped clusters once more (it cannot tell the two are equal).
+        return [matched.c.anchor.desc() if sort.descending else matched.c.anchor]
     order = [matched.c.sort_value.desc() if sort.descending else matched.c.sort_value]
     order += [
         matched.c[f"then_{n}"].desc() if descending else matched.c[f"then_{n}"]

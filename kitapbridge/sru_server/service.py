@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -118,7 +119,7 @@ class SRUService:
             f"{database.union}|{school}|{matches_nothing}|{catalog_plan.sort}|{catalog_plan.query}"
         )
         with self._sessions() as session:
-            search = _Search(session, catalog, catalog_plan, school, self._result_sets)
+            search = _Search(session.connection(), catalog, catalog_plan, school, self._result_sets)
             window = (request.start_record - 1, request.maximum_records)
             result_set = self._result_sets.get(key, window)
             if result_set is not None:
@@ -195,9 +196,9 @@ def _once_more_if_disconnected(run: Callable[[], T]) -> T:
 
 @dataclass(slots=True)
 class _Search:
-    """One query over one database within one session: its result set and pages."""
+    """One query over one database on one connection: its result set and pages."""
 
-    session: Session
+    connection: Connection
     catalog: Catalog
     plan: CatalogPlan
     school: str | None
@@ -207,16 +208,16 @@ class _Search:
         """The result set of a query not seen recently: its hit list, or its count."""
         query = self.plan.query
         hits: list[int] | None = []
-        state = self.catalog.state(self.session)  # before the hits: a change between re-runs
+        state = self.catalog.state(self.connection)  # before the hits: a change between re-runs
         try:
             if not matches_nothing:
                 hits = self.catalog.hits(
-                    self.session, query, self.plan.sort, self.school, HIT_LIST_LIMIT
+                    self.connection, query, self.plan.sort, self.school, HIT_LIST_LIMIT
                 )
             total = (
                 len(hits)
                 if hits is not None
-                else self.catalog.count(self.session, query, self.school)
+                else self.catalog.count(self.connection, query, self.school)
             )
         except QueryError as error:
             raise _diagnostic(error) from error
@@ -237,7 +238,7 @@ class _Search:
         since it was made (read by the page's own statement: no extra round trip)."""
         records, seen = self.page(result_set, request)
         if seen is None:
-            seen = self.catalog.state(self.session)
+            seen = self.catalog.state(self.connection)
         return records, seen == result_set.state
 
     def page(
@@ -251,7 +252,7 @@ class _Search:
         ids = self.result_sets.hits(result_set, start - 1, count)
         if ids is None:
             ids = self._keyset_page(result_set, start - 1, count)
-        records, seen = self.catalog.retrieve(self.session, ids, start, request.schema)
+        records, seen = self.catalog.retrieve(self.connection, ids, start, request.schema)
         return tuple(records), seen
 
     def facets(
@@ -267,14 +268,14 @@ class _Search:
         ids = self.result_sets.hits(result_set, 0, total)
         if ids is None:
             ids = self._keyset_page(result_set, 0, total)
-        return count_facets(requests, self.catalog.marc_records(self.session, ids)), ()
+        return count_facets(requests, self.catalog.marc_records(self.connection, ids)), ()
 
     def _keyset_page(self, result_set: ResultSet, before: int, count: int) -> list[int]:
         """A page of a result too large to keep as a list: from the nearest known cursor."""
         try:
             cursor, skip = self._start(result_set, before)
             ids, next_cursor = self.catalog.page(
-                self.session,
+                self.connection,
                 self.plan.query,
                 self.plan.sort,
                 self.school,
@@ -310,7 +311,7 @@ class _Search:
         cursor = self.result_sets.cursor(result_set, mark)
         if cursor is None:
             marks = self.catalog.checkpoints(
-                self.session, self.plan.query, self.plan.sort, self.school, CHECKPOINT_INTERVAL
+                self.connection, self.plan.query, self.plan.sort, self.school, CHECKPOINT_INTERVAL
             )
             self.result_sets.remember_cursors(result_set, marks)
             cursor = marks.get(mark)

@@ -6,9 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from catalog_builders import SCHOOL, book, incoming
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog.ingest import ingest, start_run
+from kitapbridge.catalog.models import StoredRecord
 from kitapbridge.catalog.query import (
     BooleanClause,
     BooleanOperator,
@@ -26,7 +31,16 @@ from kitapbridge.catalog.query import (
     UnsupportedMaskingError,
 )
 from kitapbridge.catalog.schools import ensure_school
-from kitapbridge.catalog.search import ScanTerm, count, fetch_records, scan, search
+from kitapbridge.catalog.search import (
+    ScanTerm,
+    count,
+    fetch_records,
+    in_bound_list,
+    record_versions,
+    scan,
+    search,
+    stored_marc,
+)
 from kitapbridge.connectors.base import SourceSystem
 
 HOMOGLYPH_TITLE = "Кoмпьютер негіздері"  # the first "o" is Latin U+006F
@@ -208,3 +222,46 @@ def test_query_errors(
 ) -> None:
     with sessions() as session, pytest.raises(error):
         search(session, query, limit=10)
+
+
+def test_record_versions_and_stored_marc_read_exactly_the_ids_asked(
+    sessions: sessionmaker[Session], catalog: dict[str, int]
+) -> None:
+    asked = [catalog["K3"], 10**9, catalog["K1"], catalog["K3"]]
+    with sessions() as session:
+        connection = session.connection()
+        versions, last_change = record_versions(connection, asked)
+        marc = stored_marc(connection, asked)
+        records = {r.id: r for r in fetch_records(session, [catalog["K1"], catalog["K3"]])}
+        newest = max(r.modified_at for r in fetch_records(session, list(catalog.values())))
+    assert versions == {i: r.modified_at for i, r in records.items()}
+    assert last_change == newest
+    assert marc == {i: r.marc for i, r in records.items()}
+    assert record_versions(connection, []) == ({}, None)
+    assert stored_marc(connection, []) == {}
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picks=st.lists(st.integers(min_value=0, max_value=len(BOOKS) + 2), max_size=12))
+def test_a_bound_id_list_finds_what_an_in_list_finds(
+    sessions: sessionmaker[Session], catalog: dict[str, int], picks: list[int]
+) -> None:
+    """``= ANY(:ids)`` on PostgreSQL, ``IN (…)`` on SQLite: the same rows as a literal IN."""
+    ids = sorted(catalog.values())
+    asked = [ids[p] if p < len(ids) else 10**9 + p for p in picks]
+    with sessions() as session:
+        connection = session.connection()
+        bound = select(StoredRecord.id).where(
+            in_bound_list(StoredRecord.id, "ids", connection.dialect.name)
+        )
+        found = set(connection.scalars(bound, {"ids": asked}))
+        literal = set(connection.scalars(select(StoredRecord.id).where(StoredRecord.id.in_(asked))))
+    assert found == literal == set(asked) & set(ids)
+
+
+def test_a_bound_id_list_is_one_array_parameter_on_postgresql() -> None:
+    """The statement's text does not depend on the list, so it is rendered once."""
+    statement = select(StoredRecord.id).where(in_bound_list(StoredRecord.id, "ids", "postgresql"))
+    assert str(statement.compile(dialect=postgresql.dialect())).endswith(
+        "WHERE source_records.id = ANY (%(ids)s::BIGINT[])"
+    )
