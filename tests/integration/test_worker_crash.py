@@ -84,6 +84,10 @@ def start_worker(redis_url: str, log: Path) -> subprocess.Popen[bytes]:
             cwd=PROJECT_ROOT,
             stdout=handle,
             stderr=subprocess.STDOUT,
+            # Its own process group with the RQ scheduler it forks, so that a crash can
+            # take both, as a machine crash would (killing the worker alone orphans the
+            # scheduler, which then outlives the test run).
+            start_new_session=True,
         )
 
 
@@ -152,7 +156,7 @@ def test_killed_worker_run_is_resumed_to_the_same_result(
         horse_pid = job.get_meta(refresh=True)[EXECUTOR_META_KEY]["pid"]
         assert horse_pid != first.pid
         # A machine crash takes the worker and its work-horse (own process group) together.
-        os.kill(first.pid, signal.SIGKILL)
+        os.killpg(first.pid, signal.SIGKILL)
         os.kill(horse_pid, signal.SIGKILL)
         first.wait()
         with sessions() as session:
