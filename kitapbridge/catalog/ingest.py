@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -139,7 +140,7 @@ def ingest(
     folder = WordFolder()
     batches = _batches(records, skip=done, size=batch_size)
     try:
-        with _collected_between_batches():
+        with _collected_between_batches(), _prompt_thread_switches():
             for number, ready in enumerate(prepared_ahead(batches, sessions, scope, folder)):
                 with sessions.begin() as session:
                     bulk.commit_without_waiting_for_disk(session)
@@ -168,6 +169,29 @@ _BATCHES_PER_OLDER_COLLECTION = 100
 """A cycle still alive at a young collection moves to the middle generation; collecting
 that one too now and then keeps a million-record import from holding such cycles to
 its end, and costs little: it never reaches the oldest generation (input and caches)."""
+
+
+@contextmanager
+def _prompt_thread_switches() -> Iterator[None]:
+    """Give the GIL back to the writer soon after each of its database calls returns.
+
+    The writer spends most of a batch waiting for the database, a dozen round trips,
+    while the preparing thread runs Python. A thread returning from a wait gets the
+    GIL only when the running thread reaches its switch interval (5 ms by default),
+    and meanwhile the database idles. At 0.5 ms the first import of 50,000 records on
+    PostgreSQL took 10 s instead of 13 s (wall, same CPU). The interval is
+    process-wide; it is restored when the import ends.
+    """
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, _WRITER_SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+
+
+_WRITER_SWITCH_INTERVAL = 0.0005
+"""Seconds; 0.2 to 1 ms measured alike, 5 ms left the database idle a quarter of the time."""
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -433,3 +434,12 @@ def test_the_callers_garbage_collector_setting_is_restored(
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def test_the_callers_thread_switch_interval_is_restored(sessions: sessionmaker[Session]) -> None:
+    interval = sys.getswitchinterval()
+    import_export(sessions, first_export())
+    assert sys.getswitchinterval() == interval
+    with pytest.raises(ExportReadError):
+        import_export(sessions, failing_after(first_export(), 3))
+    assert sys.getswitchinterval() == interval
