@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, TypeVar, cast
 
@@ -100,35 +101,40 @@ def _stage(session: Session, target: Table, names: list[str], rows: list[dict[st
     return table(staging_name, *[column(name) for name in names])
 
 
-def insert_new(
-    session: Session, target: Table, rows: list[dict[str, Any]], *, ids: bool = True
-) -> list[int]:
-    """Insert rows known not to exist yet; with ``ids``, their new ids in the order of ``rows``.
+def insert_new(session: Session, target: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows known not to exist yet (an ``id`` in the rows is written as given).
 
     For what an import adds after looking it up in the same transaction: no staging
-    and no ``ON CONFLICT`` arbiter lookups. On PostgreSQL the rows are written with
-    COPY, with ids drawn from the table's sequence in one statement when the caller
-    needs them. A row that does exist after all (a concurrent import of the same
-    school) fails the transaction on the unique constraint; it never overwrites.
+    and no ``ON CONFLICT`` arbiter lookups; COPY on PostgreSQL. A row that does exist
+    after all (a concurrent import of the same school) fails the transaction on the
+    unique constraint; it never overwrites.
     """
     if not rows:
-        return []
+        return
     if not is_postgresql(session):
-        if not ids:
-            session.execute(target.insert(), rows)
-            return []
-        statement = target.insert().returning(target.c.id, sort_by_parameter_order=True)
-        return list(session.scalars(statement, rows))
+        session.execute(target.insert(), rows)
+        return
     names = list(rows[0])
-    values = [[row[name] for name in names] for row in rows]
-    if not ids:
-        _copy_in(session, target.name, names, values)
+    _copy_in(session, target.name, names, [[row[name] for name in names] for row in rows])
+
+
+def insert_returning_ids(session: Session, target: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows and return their new ids in the order of ``rows`` (SQLite's way to get ids)."""
+    if not rows:
         return []
-    new_ids = list(session.scalars(_NEW_IDS, {"table": target.name, "n": len(rows)}))
-    for row_id, row_values in zip(new_ids, values, strict=True):
-        row_values.insert(0, row_id)
-    _copy_in(session, target.name, ["id", *names], values)
-    return new_ids
+    statement = target.insert().returning(target.c.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
+
+
+def draw_ids(session: Session, target: Table, count: int) -> list[int]:
+    """``count`` new ids from the table's sequence (PostgreSQL), in one statement.
+
+    Sequences are not transactional: an id drawn in any session, even one that is
+    rolled back, is never handed out again; an unused one only leaves a gap.
+    """
+    if not count:
+        return []
+    return list(session.scalars(_NEW_IDS, {"table": target.name, "n": count}))
 
 
 _NEW_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
@@ -206,6 +212,59 @@ def delete_index_entries(session: Session, record_ids: Sequence[int]) -> None:
         session.execute(delete(IndexPhrase).where(one_of(session, IndexPhrase.record_id, part)))
 
 
+IndexRows = tuple[list[tuple[str, int, int]], list[tuple[int, int, str]]]
+"""Term rows ``(term, idx, record_id)`` and phrase rows ``(record_id, idx, phrase)``."""
+
+
+@dataclass(frozen=True)
+class IndexCopy:
+    """A batch's term and phrase rows as COPY text payloads (PostgreSQL)."""
+
+    terms: str
+    phrases: str
+
+
+def index_copy(terms: list[tuple[str, int, int]], phrases: list[tuple[int, int, str]]) -> IndexCopy:
+    """Format term rows ``(term, idx, record_id)`` and phrase rows ``(record_id, idx, phrase)``.
+
+    Pure, so an import formats the next batch's payloads while the current one is
+    written. Formatting rows ourselves is several times faster than ``write_row``'s
+    per-value adaptation, and COPY's text format is simple. Rows go in index order,
+    so the B-tree pages each batch touches are visited once, in order, instead of at
+    random (halves the index maintenance).
+    """
+    terms = sorted(terms)
+    phrases = sorted(phrases, key=itemgetter(1, 2))
+    if _needs_escaping(t for t, _i, _r in terms):
+        term_rows = (f"{_copy_text(t)}\t{i}\t{r}\n" for t, i, r in terms)
+    else:
+        term_rows = (f"{t}\t{i}\t{r}\n" for t, i, r in terms)
+    if _needs_escaping(p for _r, _i, p in phrases):
+        phrase_rows = (f"{r}\t{i}\t{_copy_text(p)}\n" for r, i, p in phrases)
+    else:
+        phrase_rows = (f"{r}\t{i}\t{p}\n" for r, i, p in phrases)
+    return IndexCopy("".join(term_rows), "".join(phrase_rows))
+
+
+def write_index_copy(session: Session, payload: IndexCopy) -> None:
+    """Stream formatted term and phrase rows with ``COPY … FROM STDIN`` (same transaction)."""
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    if payload.terms:
+        with cursor.copy("COPY index_terms (term, idx, record_id) FROM STDIN") as copy:
+            copy.write(payload.terms)
+    if payload.phrases:
+        with cursor.copy("COPY index_phrases (record_id, idx, phrase) FROM STDIN") as copy:
+            copy.write(payload.phrases)
+
+
+def write_index_rows(session: Session, rows: IndexCopy | IndexRows) -> None:
+    """Add index rows built ahead: a COPY payload (PostgreSQL) or term and phrase rows."""
+    if isinstance(rows, IndexCopy):
+        write_index_copy(session, rows)
+    else:
+        insert_index_entries(session, *rows)
+
+
 def insert_index_entries(
     session: Session,
     terms: list[tuple[str, int, int]],
@@ -213,33 +272,14 @@ def insert_index_entries(
 ) -> None:
     """Add term rows ``(term, idx, record_id)`` and phrase rows ``(record_id, idx, phrase)``.
 
-    On PostgreSQL the rows are streamed with ``COPY … FROM STDIN`` on the session's
-    own connection (same transaction): several times faster than multi-row INSERT
-    for the millions of rows a national import writes. The data travels as COPY
-    rows, never as SQL text.
+    On PostgreSQL the rows are streamed with COPY on the session's own connection:
+    several times faster than multi-row INSERT for the millions of rows a national
+    import writes. The data travels as COPY rows, never as SQL text.
     """
     if not terms and not phrases:
         return
     if is_postgresql(session):
-        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-        # One text payload per table: formatting rows ourselves is several times faster
-        # than write_row's per-value adaptation, and COPY's text format is simple.
-        # Rows go in index order, so the B-tree pages each batch touches are visited
-        # once, in order, instead of at random (halves the index maintenance).
-        terms = sorted(terms)
-        phrases = sorted(phrases, key=itemgetter(1, 2))
-        if _needs_escaping(t for t, _i, _r in terms):
-            term_rows = (f"{_copy_text(t)}\t{i}\t{r}\n" for t, i, r in terms)
-        else:
-            term_rows = (f"{t}\t{i}\t{r}\n" for t, i, r in terms)
-        if _needs_escaping(p for _r, _i, p in phrases):
-            phrase_rows = (f"{r}\t{i}\t{_copy_text(p)}\n" for r, i, p in phrases)
-        else:
-            phrase_rows = (f"{r}\t{i}\t{p}\n" for r, i, p in phrases)
-        with cursor.copy("COPY index_terms (term, idx, record_id) FROM STDIN") as copy:
-            copy.write("".join(term_rows))
-        with cursor.copy("COPY index_phrases (record_id, idx, phrase) FROM STDIN") as copy:
-            copy.write("".join(phrase_rows))
+        write_index_copy(session, index_copy(terms, phrases))
         return
     if terms:
         session.execute(

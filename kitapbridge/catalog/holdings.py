@@ -10,6 +10,7 @@ attached to it, so they come back if the record does.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Table, delete, select
@@ -35,16 +36,21 @@ _UPDATED_ON_MOVE = (
 )
 
 
-def replace_holdings(
-    session: Session,
-    school_id: int,
-    written: Sequence[PreparedRecord],
-    record_ids: dict[str, int],
-    replaced_ids: Sequence[int],
-) -> list[str]:
-    """Replace the copies of the written records; returns warnings for the run report."""
-    for part in bulk.chunks(replaced_ids):
-        session.execute(delete(HOLDINGS).where(bulk.one_of(session, HOLDINGS.c.record_id, part)))
+@dataclass
+class HoldingRows:
+    """The copies of a batch's written records as rows, and what the run report says of them."""
+
+    rows: list[dict[str, object]]
+    warnings: list[str]
+
+
+def holding_rows(
+    school_id: int, written: Sequence[PreparedRecord], record_ids: dict[str, int]
+) -> HoldingRows:
+    """The rows of the written records' copies (pure: an import builds them ahead).
+
+    A barcode repeated within the batch is kept on its last copy only, with a warning.
+    """
     rows: list[dict[str, object]] = []
     by_barcode: dict[str, int] = {}
     warnings: list[str] = []
@@ -81,10 +87,19 @@ def replace_holdings(
                     "note": holding.note,
                 }
             )
-    rows = [row for row in rows if row]
-    stored = _stored_barcodes(session, school_id, list(by_barcode))
-    moved = [row for row in rows if row["barcode"] in stored]
-    bulk.insert_new(session, HOLDINGS, [r for r in rows if r["barcode"] not in stored], ids=False)
+    return HoldingRows([row for row in rows if row], warnings)
+
+
+def replace_holdings(
+    session: Session, school_id: int, holdings: HoldingRows, replaced_ids: Sequence[int]
+) -> None:
+    """Replace the copies of the replaced records, and add the batch's copies."""
+    for part in bulk.chunks(replaced_ids):
+        session.execute(delete(HOLDINGS).where(bulk.one_of(session, HOLDINGS.c.record_id, part)))
+    barcodes = [str(row["barcode"]) for row in holdings.rows if row["barcode"]]
+    stored = _stored_barcodes(session, school_id, barcodes)
+    moved = [row for row in holdings.rows if row["barcode"] in stored]
+    bulk.insert_new(session, HOLDINGS, [r for r in holdings.rows if r["barcode"] not in stored])
     if moved:
         bulk.upsert(
             session,
@@ -94,7 +109,6 @@ def replace_holdings(
             conflict_where=HOLDINGS.c.barcode.is_not(None),
             update=_UPDATED_ON_MOVE,
         )
-    return warnings
 
 
 def _stored_barcodes(session: Session, school_id: int, barcodes: list[str]) -> set[str]:

@@ -51,7 +51,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from kitapbridge.catalog import bulk
 from kitapbridge.catalog.holdings import replace_holdings
 from kitapbridge.catalog.indexing import WordFolder
-from kitapbridge.catalog.lookahead import PreparedBatch, StoreScope, prepared_ahead
+from kitapbridge.catalog.lookahead import (
+    BatchRows,
+    PreparedBatch,
+    StoreScope,
+    batch_rows,
+    prepared_ahead,
+)
 from kitapbridge.catalog.models import (
     ImportRun,
     QuarantinedRecord,
@@ -216,23 +222,33 @@ def _collected_between_batches() -> Iterator[None]:
 
 
 def write_batch(session: Session, run: ImportRun, ready: PreparedBatch, folder: WordFolder) -> None:
-    """Write one prepared batch under ``run`` (no commit)."""
-    now = datetime.now(UTC)
+    """Write one prepared batch under ``run`` (no commit).
+
+    The id-carrying rows the lookahead built are used when they were built for the
+    decision taken here, under this transaction; otherwise they are built now.
+    """
+    seen_at = ready.seen_at
     prepared, rejected = ready.prepared, list(ready.rejected)
     existing = _existing(session, run, [p.local_id for p in prepared] + _rejected_ids(rejected))
     plan = _classify(run, prepared, existing, rejected)
-    written = plan.written
-    for record in written:
+    for record in plan.written:
         record.index(folder)  # a no-op for the records the lookahead already indexed
-    _keep_versions(session, run, plan.changed_ids, now)
-    record_ids = _write_records(session, run, plan, now)
-    _mark_seen(session, run, plan.unchanged_ids + _seen_rejected(existing, rejected), now)
+    _keep_versions(session, run, plan.changed_ids, seen_at)
+    rows = ready.rows
+    if rows is not None and not rows.fits([r.local_id for r in plan.added], plan.replaced_keys):
+        rows = None
+    added = _insert_records(session, run, plan, seen_at, rows)
+    _overwrite_records(session, run, plan, seen_at)
+    if rows is None:
+        copy = bulk.is_postgresql(session)
+        rows = batch_rows(run.school_id, plan.written, added, plan.replaced_keys, copy=copy)
+    _mark_seen(session, run, plan.unchanged_ids + _seen_rejected(existing, rejected), seen_at)
     bulk.delete_index_entries(session, plan.replaced_ids)
-    _insert_index(session, written, record_ids)
-    warnings = replace_holdings(session, run.school_id, written, record_ids, plan.replaced_ids)
+    bulk.write_index_rows(session, rows.index)
+    replace_holdings(session, run.school_id, rows.holdings, plan.replaced_ids)
     _quarantine(session, run, rejected)
     plan.counts["quarantined"] += len(rejected)
-    _count(run, plan.counts, ready.size, warnings)
+    _count(run, plan.counts, ready.size, rows.holdings.warnings)
 
 
 @dataclass
@@ -243,12 +259,20 @@ class _BatchPlan:
     """Added, updated or restored: (re)written with holdings and index entries."""
     added: list[PreparedRecord] = field(default_factory=list)
     """Of those, the ones not stored at all yet."""
-    replaced_ids: list[int] = field(default_factory=list)
-    """Stored records being overwritten (updated or restored)."""
+    replaced: list[tuple[PreparedRecord, int]] = field(default_factory=list)
+    """The others (updated or restored), with their stored ids."""
     changed_ids: list[int] = field(default_factory=list)
     """Of those, the ones whose content changed: their current version goes to history."""
     unchanged_ids: list[int] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def replaced_ids(self) -> list[int]:
+        return [record_id for _record, record_id in self.replaced]
+
+    @property
+    def replaced_keys(self) -> list[tuple[str, int]]:
+        return [(record.local_id, record_id) for record, record_id in self.replaced]
 
 
 def _classify(
@@ -271,7 +295,7 @@ def _classify(
         elif old.deleted or old.content_hash != record.content_hash:
             plan.counts["restored" if old.deleted else "updated"] += 1
             plan.written.append(record)
-            plan.replaced_ids.append(old.id)
+            plan.replaced.append((record, old.id))
             if old.content_hash != record.content_hash:
                 plan.changed_ids.append(old.id)
         else:
@@ -358,29 +382,51 @@ def _keep_versions(session: Session, run: ImportRun, record_ids: list[int], now:
         session.execute(versions.insert().from_select([*columns, "replaced_by_run_id"], current))
 
 
-def _write_records(
-    session: Session, run: ImportRun, plan: _BatchPlan, now: datetime
-) -> dict[str, int]:
-    """Insert the added records and overwrite the changed or restored ones; local id → id."""
-    added = {record.local_id for record in plan.added}
-    replaced = [_record_row(run, r, now) for r in plan.written if r.local_id not in added]
-    new_ids = bulk.insert_new(session, RECORDS, [_record_row(run, r, now) for r in plan.added])
-    record_ids = dict(zip([r.local_id for r in plan.added], new_ids, strict=True))
-    if replaced:
-        keep = {"school_id", "system", "local_id", "first_seen_at", "first_seen_run_id"}
-        returned = bulk.upsert(
-            session,
-            RECORDS,
-            replaced,
-            conflict=("school_id", "system", "local_id"),
-            update=[name for name in replaced[0] if name not in keep],
-            returning=("id", "local_id"),
-        )
-        record_ids.update((row.local_id, row.id) for row in returned)
-    return record_ids
+def _insert_records(
+    session: Session,
+    run: ImportRun,
+    plan: _BatchPlan,
+    seen_at: datetime,
+    rows: BatchRows | None,
+) -> list[tuple[str, int]]:
+    """Insert the added records; their local ids and new ids.
+
+    On PostgreSQL the ids are the ones drawn ahead with ``rows``, or drawn now;
+    SQLite hands them out on insert.
+    """
+    new_rows = [_record_row(run, record, seen_at) for record in plan.added]
+    local_ids = [record.local_id for record in plan.added]
+    if not bulk.is_postgresql(session):
+        new_ids = bulk.insert_returning_ids(session, RECORDS, new_rows)
+        return list(zip(local_ids, new_ids, strict=True))
+    if rows is not None:
+        new_ids = [record_id for _local_id, record_id in rows.added]
+    else:
+        new_ids = bulk.draw_ids(session, RECORDS, len(new_rows))
+    bulk.insert_new(
+        session, RECORDS, [{"id": i, **r} for i, r in zip(new_ids, new_rows, strict=True)]
+    )
+    return list(zip(local_ids, new_ids, strict=True))
 
 
-def _record_row(run: ImportRun, record: PreparedRecord, now: datetime) -> dict[str, Any]:
+def _overwrite_records(
+    session: Session, run: ImportRun, plan: _BatchPlan, seen_at: datetime
+) -> None:
+    """Overwrite the changed or restored records (their ids stay)."""
+    if not plan.replaced:
+        return
+    replaced = [_record_row(run, record, seen_at) for record, _id in plan.replaced]
+    keep = {"school_id", "system", "local_id", "first_seen_at", "first_seen_run_id"}
+    bulk.upsert(
+        session,
+        RECORDS,
+        replaced,
+        conflict=("school_id", "system", "local_id"),
+        update=[name for name in replaced[0] if name not in keep],
+    )
+
+
+def _record_row(run: ImportRun, record: PreparedRecord, seen_at: datetime) -> dict[str, Any]:
     return {
         "school_id": run.school_id,
         "system": run.system,
@@ -391,9 +437,9 @@ def _record_row(run: ImportRun, record: PreparedRecord, now: datetime) -> dict[s
         "encoding": record.conversion.encoding,
         "marc": record.marc,
         "content_hash": record.content_hash,
-        "first_seen_at": now,
-        "last_seen_at": now,
-        "modified_at": now,
+        "first_seen_at": seen_at,
+        "last_seen_at": seen_at,
+        "modified_at": seen_at,
         "first_seen_run_id": run.id,
         "last_seen_run_id": run.id,
         "deleted": False,
@@ -416,18 +462,6 @@ def _mark_seen(session: Session, run: ImportRun, record_ids: list[int], now: dat
             .where(bulk.one_of(session, RECORDS.c.id, part))
             .values(last_seen_run_id=run.id, last_seen_at=now)
         )
-
-
-def _insert_index(
-    session: Session, written: list[PreparedRecord], record_ids: dict[str, int]
-) -> None:
-    terms: list[tuple[str, int, int]] = []
-    phrases: list[tuple[int, int, str]] = []
-    for record in written:
-        record_id = record_ids[record.local_id]
-        terms.extend((term, int(idx), record_id) for idx, term in record.entries.terms)
-        phrases.extend((record_id, int(idx), phrase) for idx, phrase in record.entries.phrases)
-    bulk.insert_index_entries(session, terms, phrases)
 
 
 def _quarantine(session: Session, run: ImportRun, rejected: list[Rejection]) -> None:

@@ -14,6 +14,16 @@ session, which of the batch's records are already stored with the same content
 hash, and indexes only the others. The answer is only a hint: the writer decides
 (``ingest._classify``) under its transaction and indexes any written record the
 hint skipped.
+
+On PostgreSQL the preparing thread goes further and builds the rows that cost the
+writer most Python time: the copies' rows, and the term and phrase rows formatted
+as COPY payloads. Those carry record ids, so it draws the ids of the records it
+expects to be new from the table's sequence (non-transactional; an id not used
+leaves a gap). The writer uses these rows only when its own decision,
+taken under its transaction, is the one they were built for (same records added,
+same records replaced with the same ids), and otherwise builds them itself. The
+writer's thread then mostly waits for the database while the next batch is
+prepared: that is where an import's two CPU consumers overlap.
 """
 
 from __future__ import annotations
@@ -21,11 +31,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import NamedTuple, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog import bulk
+from kitapbridge.catalog.holdings import HoldingRows, holding_rows
 from kitapbridge.catalog.indexing import WordFolder
 from kitapbridge.catalog.models import StoredRecord
 from kitapbridge.catalog.prepare import PreparedRecord, Rejection, duplicate, prepare_record
@@ -33,16 +46,52 @@ from kitapbridge.connectors.base import SourceRecord
 from kitapbridge.marc.conversion import Conversion
 
 NumberedRecord = tuple[int, SourceRecord, Conversion]
+RECORDS = cast(Table, StoredRecord.__table__)
+
+
+@dataclass(frozen=True)
+class StoreScope:
+    """Whose records a batch's local ids refer to: one school's records of one system."""
+
+    school_id: int
+    system: str
+
+
+@dataclass
+class BatchRows:
+    """The rows a batch writes that carry record ids: copies and index entries.
+
+    Built for one decision: which records are added (under which new ids) and which
+    stored ones are replaced.
+    """
+
+    added: list[tuple[str, int]]
+    """Local ids and new ids of the records inserted, in batch order."""
+    replaced: list[tuple[str, int]]
+    """Local ids and stored ids of the records overwritten, in batch order."""
+    holdings: HoldingRows
+    index: bulk.IndexCopy | bulk.IndexRows
+
+    def fits(self, added: list[str], replaced: list[tuple[str, int]]) -> bool:
+        """Whether these rows are the ones for the writer's own decision."""
+        return [local_id for local_id, _id in self.added] == added and replaced == self.replaced
 
 
 @dataclass
 class PreparedBatch:
-    """One batch of input positions, prepared: storable records and rejections."""
+    """One batch of input positions, prepared: storable records and rejections.
+
+    ``seen_at`` is the time the import read the batch, written as the records'
+    first/last seen and modified times.
+    """
 
     first_position: int
     size: int
     prepared: list[PreparedRecord]
     rejected: list[Rejection]
+    seen_at: datetime
+    rows: BatchRows | None = None
+    """Rows built ahead for the likely decision (PostgreSQL), or None."""
 
 
 def prepare_batch(batch: Sequence[NumberedRecord]) -> PreparedBatch:
@@ -59,29 +108,64 @@ def prepare_batch(batch: Sequence[NumberedRecord]) -> PreparedBatch:
         else:
             first_position[outcome.local_id] = position
             prepared.append(outcome)
-    return PreparedBatch(batch[0][0], len(batch), prepared, rejected)
+    return PreparedBatch(batch[0][0], len(batch), prepared, rejected, datetime.now(UTC))
 
 
-@dataclass(frozen=True)
-class StoreScope:
-    """Whose records a batch's local ids refer to: one school's records of one system."""
+def index_rows(written: Sequence[PreparedRecord], record_ids: dict[str, int]) -> bulk.IndexRows:
+    """Term rows ``(term, idx, record_id)`` and phrase rows ``(record_id, idx, phrase)``."""
+    terms: list[tuple[str, int, int]] = []
+    phrases: list[tuple[int, int, str]] = []
+    for record in written:
+        record_id = record_ids[record.local_id]
+        terms.extend((term, int(idx), record_id) for idx, term in record.entries.terms)
+        phrases.extend((record_id, int(idx), phrase) for idx, phrase in record.entries.phrases)
+    return terms, phrases
 
-    school_id: int
-    system: str
+
+def batch_rows(
+    school_id: int,
+    written: Sequence[PreparedRecord],
+    added: list[tuple[str, int]],
+    replaced: list[tuple[str, int]],
+    *,
+    copy: bool,
+) -> BatchRows:
+    """The id-carrying rows of the ``written`` records (indexed, in batch order), which are
+    the ``added`` ones under new ids and the ``replaced`` ones; index rows as a COPY payload
+    when ``copy`` (PostgreSQL)."""
+    record_ids = dict(added)
+    record_ids.update(replaced)
+    index = index_rows(written, record_ids)
+    return BatchRows(
+        added=added,
+        replaced=replaced,
+        holdings=holding_rows(school_id, written, record_ids),
+        index=bulk.index_copy(*index) if copy else index,
+    )
 
 
-def stored_hashes(session: Session, scope: StoreScope, local_ids: list[str]) -> dict[str, str]:
-    """Content hashes of the live stored records with these local ids."""
-    table: Table = StoredRecord.__table__  # type: ignore[assignment]
-    found: dict[str, str] = {}
+class StoredVersion(NamedTuple):
+    """What the lookahead needs of a stored record to guess the writer's decision."""
+
+    id: int
+    content_hash: str
+    deleted: bool
+
+
+def stored_versions(
+    session: Session, scope: StoreScope, local_ids: list[str]
+) -> dict[str, StoredVersion]:
+    """Id, content hash and deletion mark of the stored records with these local ids."""
+    found: dict[str, StoredVersion] = {}
     for part in bulk.chunks(local_ids):
-        statement = select(table.c.local_id, table.c.content_hash).where(
-            table.c.school_id == scope.school_id,
-            table.c.system == scope.system,
-            table.c.deleted.is_(False),
-            bulk.one_of(session, table.c.local_id, part),
+        statement = select(
+            RECORDS.c.local_id, RECORDS.c.id, RECORDS.c.content_hash, RECORDS.c.deleted
+        ).where(
+            RECORDS.c.school_id == scope.school_id,
+            RECORDS.c.system == scope.system,
+            bulk.one_of(session, RECORDS.c.local_id, part),
         )
-        found.update((row.local_id, row.content_hash) for row in session.execute(statement))
+        found.update((row[0], StoredVersion(*row[1:])) for row in session.execute(statement))
     return found
 
 
@@ -91,7 +175,8 @@ def prepared_ahead(
     scope: StoreScope,
     folder: WordFolder,
 ) -> Iterator[PreparedBatch]:
-    """``batches`` prepared (and likely-written records indexed) one batch ahead, in a thread.
+    """``batches`` prepared (likely-written records indexed, on PostgreSQL their rows built)
+    one batch ahead, in a thread.
 
     The input iterator is advanced only by the background thread, one batch at a
     time, so a generator that converts records lazily needs no locking.
@@ -103,7 +188,7 @@ def prepared_ahead(
         if batch is None:
             return None
         ready = prepare_batch(batch)
-        _index_likely_written(ready, sessions, scope, folder)
+        _prepare_likely_written(ready, sessions, scope, folder)
         return ready
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kitapbridge-prepare") as pool:
@@ -113,14 +198,29 @@ def prepared_ahead(
             yield ready
 
 
-def _index_likely_written(
+def _prepare_likely_written(
     ready: PreparedBatch,
     sessions: sessionmaker[Session],
     scope: StoreScope,
     folder: WordFolder,
 ) -> None:
     with sessions() as session:
-        stored = stored_hashes(session, scope, [r.local_id for r in ready.prepared])
-    for record in ready.prepared:
-        if stored.get(record.local_id) != record.content_hash:
+        stored = stored_versions(session, scope, [r.local_id for r in ready.prepared])
+        written: list[PreparedRecord] = []
+        added: list[str] = []
+        replaced: list[tuple[str, int]] = []
+        for record in ready.prepared:
+            old = stored.get(record.local_id)
+            if old is None:
+                added.append(record.local_id)
+            elif old.deleted or old.content_hash != record.content_hash:
+                replaced.append((record.local_id, old.id))
+            else:
+                continue
             record.index(folder)
+            written.append(record)
+        if not bulk.is_postgresql(session):
+            return  # SQLite hands out ids only on insert, in the writer's transaction
+        new_ids = bulk.draw_ids(session, RECORDS, len(added))
+    added_ids = list(zip(added, new_ids, strict=True))
+    ready.rows = batch_rows(scope.school_id, written, added_ids, replaced, copy=True)
