@@ -54,9 +54,11 @@ from kitapbridge.catalog.indexing import WordFolder
 from kitapbridge.catalog.lookahead import (
     BatchRows,
     PreparedBatch,
+    StoredVersion,
     StoreScope,
     batch_rows,
     prepared_ahead,
+    stored_versions,
 )
 from kitapbridge.catalog.models import (
     ImportRun,
@@ -229,7 +231,9 @@ def write_batch(session: Session, run: ImportRun, ready: PreparedBatch, folder: 
     """
     seen_at = ready.seen_at
     prepared, rejected = ready.prepared, list(ready.rejected)
-    existing = _existing(session, run, [p.local_id for p in prepared] + _rejected_ids(rejected))
+    scope = StoreScope(run.school_id, run.system)
+    local_ids = [p.local_id for p in prepared] + _rejected_ids(rejected)
+    existing = stored_versions(session, scope, local_ids)
     plan = _classify(run, prepared, existing, rejected)
     for record in plan.written:
         record.index(folder)  # a no-op for the records the lookahead already indexed
@@ -278,7 +282,7 @@ class _BatchPlan:
 def _classify(
     run: ImportRun,
     prepared: list[PreparedRecord],
-    existing: dict[str, Any],
+    existing: dict[str, StoredVersion],
     rejected: list[Rejection],
 ) -> _BatchPlan:
     """Added, updated, restored or unchanged; a local id this run already stored in an
@@ -350,19 +354,6 @@ def _batches(
 
 def _rejected_ids(rejected: list[Rejection]) -> list[str]:
     return [r.source.local_id for r in rejected if r.source.local_id]
-
-
-def _existing(session: Session, run: ImportRun, local_ids: list[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    columns = (RECORDS.c.id, RECORDS.c.local_id, RECORDS.c.content_hash, RECORDS.c.deleted)
-    for part in bulk.chunks(local_ids):
-        statement = select(*columns, RECORDS.c.last_seen_run_id).where(
-            RECORDS.c.school_id == run.school_id,
-            RECORDS.c.system == run.system,
-            bulk.one_of(session, RECORDS.c.local_id, part),
-        )
-        found.update((row.local_id, row) for row in session.execute(statement))
-    return found
 
 
 def _keep_versions(session: Session, run: ImportRun, record_ids: list[int], now: datetime) -> None:
@@ -449,7 +440,7 @@ def _record_row(run: ImportRun, record: PreparedRecord, seen_at: datetime) -> di
     }
 
 
-def _seen_rejected(existing: dict[str, Any], rejected: list[Rejection]) -> list[int]:
+def _seen_rejected(existing: dict[str, StoredVersion], rejected: list[Rejection]) -> list[int]:
     # A stored record whose new version failed conversion stays as it was, and is not
     # swept as deleted: the school did not remove it.
     return [existing[i].id for i in _rejected_ids(rejected) if i in existing]

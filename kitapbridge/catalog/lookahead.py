@@ -145,21 +145,26 @@ def batch_rows(
 
 
 class StoredVersion(NamedTuple):
-    """What the lookahead needs of a stored record to guess the writer's decision."""
+    """What an import decides a record's fate by: the lookahead's guess, the writer's decision."""
 
     id: int
     content_hash: str
     deleted: bool
+    last_seen_run_id: int | None
 
 
 def stored_versions(
     session: Session, scope: StoreScope, local_ids: list[str]
 ) -> dict[str, StoredVersion]:
-    """Id, content hash and deletion mark of the stored records with these local ids."""
+    """Id, content hash, deletion mark and last run of the stored records with these local ids."""
     found: dict[str, StoredVersion] = {}
     for part in bulk.chunks(local_ids):
         statement = select(
-            RECORDS.c.local_id, RECORDS.c.id, RECORDS.c.content_hash, RECORDS.c.deleted
+            RECORDS.c.local_id,
+            RECORDS.c.id,
+            RECORDS.c.content_hash,
+            RECORDS.c.deleted,
+            RECORDS.c.last_seen_run_id,
         ).where(
             RECORDS.c.school_id == scope.school_id,
             RECORDS.c.system == scope.system,
