@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog import bulk
 from kitapbridge.catalog.models import MAX_BARCODE_LENGTH, Holding, StoredRecord
+from kitapbridge.connectors.base import Holding as SourceHolding
+from kitapbridge.connectors.base import HoldingStatus
 
 if TYPE_CHECKING:
     from kitapbridge.catalog.prepare import PreparedRecord
@@ -134,6 +136,32 @@ def holdings_of(session: Session, record_id: int) -> list[Holding]:
     """A record's copies, in barcode order."""
     statement = select(Holding).where(Holding.record_id == record_id).order_by(Holding.barcode)
     return list(session.scalars(statement))
+
+
+class StoredCopyColumns(Protocol):
+    """A stored copy as an ORM ``Holding`` or a result row with its columns."""
+
+    @property
+    def barcode(self) -> str | None: ...
+    @property
+    def inventory_number(self) -> str | None: ...
+    @property
+    def call_number(self) -> str | None: ...
+    @property
+    def shelf_location(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
+
+
+def as_source_holding(copy: StoredCopyColumns) -> SourceHolding:
+    """A stored copy as the display record builder takes it (852 of its holding school)."""
+    return SourceHolding(
+        barcode=copy.barcode,
+        inventory_number=copy.inventory_number,
+        call_number=copy.call_number,
+        shelf_location=copy.shelf_location,
+        status=HoldingStatus(copy.status),
+    )
 
 
 def live_record_of(session: Session, holding: Holding) -> StoredRecord | None:

@@ -13,10 +13,9 @@ import pymarc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kitapbridge.catalog.holdings import holdings_of
+from kitapbridge.catalog.holdings import as_source_holding, holdings_of
 from kitapbridge.catalog.models import School, StoredRecord
 from kitapbridge.catalog.records import marc_of
-from kitapbridge.connectors.base import Holding, HoldingStatus
 from kitapbridge.dedup.display import ClusterMember, build_display_record
 from kitapbridge.dedup.models import ClusterRedirect, DedupMember
 
@@ -30,16 +29,7 @@ def cluster_member(
     if isil is None:
         school = session.get(School, stored.school_id)
         isil = school.isil if school is not None else ""
-    copies = tuple(
-        Holding(
-            barcode=h.barcode,
-            inventory_number=h.inventory_number,
-            call_number=h.call_number,
-            shelf_location=h.shelf_location,
-            status=HoldingStatus(h.status),
-        )
-        for h in holdings_of(session, stored.id)
-    )
+    copies = tuple(as_source_holding(h) for h in holdings_of(session, stored.id))
     return ClusterMember(stored.id, marc_of(stored.id, stored.marc), isil, stored.local_id, copies)
 
 

@@ -47,6 +47,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from kitapbridge.catalog.holdings import as_source_holding
 from kitapbridge.catalog.models import Holding as StoredHolding
 from kitapbridge.catalog.models import School, StoredRecord
 from kitapbridge.catalog.query import (
@@ -68,7 +69,7 @@ from kitapbridge.catalog.search import (
     range_condition,
     stored_marc,
 )
-from kitapbridge.connectors.base import Holding, HoldingStatus
+from kitapbridge.connectors.base import Holding
 from kitapbridge.dedup.display import ClusterMember, build_display_record
 from kitapbridge.dedup.models import ClusterChange, ClusterRedirect, DedupMember
 
@@ -289,15 +290,7 @@ def cluster_snapshots_as_of(
         retired[row.cluster_id] = tuple(sorted((row.retired or "").split()))
         left_at[row.cluster_id] = row.left_at
         if row.holding_id is not None:
-            copies.setdefault(row.record_id, []).append(
-                Holding(
-                    barcode=row.barcode,
-                    inventory_number=row.inventory_number,
-                    call_number=row.call_number,
-                    shelf_location=row.shelf_location,
-                    status=HoldingStatus(row.status),
-                )
-            )
+            copies.setdefault(row.record_id, []).append(as_source_holding(row))
     seen = (
         (rows[0].changed_records, rows[0].changed_members, rows[0].changed_clusters)
         if rows
