@@ -6,10 +6,13 @@ term index is exactly what production builds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pymarc
 from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.sru_lab import load_school
+from kitapbridge.catalog.store import make_engine, migrate
 
 ASTANA = "KZ-AST-SCH001"
 ALMATY = "KZ-ALA-SCH017"
@@ -65,3 +68,16 @@ def load_catalog(sessions: sessionmaker[Session]) -> None:
     """Both schools' books."""
     for isil, rows in BOOKS.items():
         load_school(sessions, isil, [book(*row) for row in rows])
+
+
+def store_with_catalog(
+    database_url: str, *additions: Callable[[sessionmaker[Session]], None]
+) -> None:
+    """Migrate the store at ``database_url`` and load both schools' books, then ``additions``."""
+    engine = make_engine(database_url)
+    migrate(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    load_catalog(sessions)
+    for add in additions:
+        add(sessions)
+    engine.dispose()

@@ -8,11 +8,9 @@ import pymarc
 import pytest
 from flask.testing import FlaskClient
 from lxml import etree
-from sqlalchemy.orm import sessionmaker
-from sru_catalog import book, load_catalog
+from sru_catalog import book, store_with_catalog
 
 from benchmarks.sru_lab import load_school
-from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.web.app import close_app, create_app
 
@@ -54,12 +52,9 @@ def special_records() -> list[pymarc.Record]:
 
 @pytest.fixture
 def client(database_url: str) -> Iterator[FlaskClient]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    load_catalog(sessions)
-    load_school(sessions, SCHOOL, special_records())
-    engine.dispose()
+    store_with_catalog(
+        database_url, lambda sessions: load_school(sessions, SCHOOL, special_records())
+    )
     app = create_app(Settings(database_url=database_url))
     yield app.test_client()
     close_app(app)

@@ -7,11 +7,9 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 from lxml import etree
-from sqlalchemy.orm import sessionmaker
-from sru_catalog import ALMATY, load_catalog
+from sru_catalog import ALMATY, store_with_catalog
 
 from kitapbridge.catalog.proximity import words_near
-from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.web.app import close_app, create_app
 
@@ -23,10 +21,7 @@ KAZAKH_6 = "Қазақ тілі : 6-сынып"
 
 @pytest.fixture
 def client(database_url: str) -> Iterator[FlaskClient]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    load_catalog(sessionmaker(engine, expire_on_commit=False))
-    engine.dispose()
+    store_with_catalog(database_url)
     app = create_app(Settings(database_url=database_url))
     yield app.test_client()
     close_app(app)

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 from lxml import etree
-from sqlalchemy.orm import sessionmaker
-from sru_catalog import ALMATY, ASTANA, load_catalog
+from sqlalchemy.orm import Session, sessionmaker
+from sru_catalog import ALMATY, ASTANA, store_with_catalog
 
 from kitapbridge.catalog.schools import ensure_school
-from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.web.app import close_app, create_app
 
@@ -19,16 +18,15 @@ SRW = "{http://www.loc.gov/zing/srw/}"
 ZEEREX = "{http://explain.z3950.org/dtd/2.0/}"
 
 
-@pytest.fixture
-def client(database_url: str) -> Iterator[FlaskClient]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    load_catalog(sessions)
+def regions(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         ensure_school(session, ASTANA, region="Астана қаласы")
         ensure_school(session, ALMATY, region="Алматы облысы")
-    engine.dispose()
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[FlaskClient]:
+    store_with_catalog(database_url, regions)
     app = create_app(Settings(database_url=database_url))
     yield app.test_client()
     close_app(app)

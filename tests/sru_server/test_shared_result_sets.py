@@ -9,8 +9,7 @@ import pytest
 import redis
 from flask import Flask
 from lxml import etree
-from sqlalchemy.orm import sessionmaker
-from sru_catalog import load_catalog
+from sru_catalog import store_with_catalog
 
 from kitapbridge.catalog.query import (
     BooleanClause,
@@ -22,7 +21,6 @@ from kitapbridge.catalog.query import (
     Relation,
     TermClause,
 )
-from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.sru_server import service as service_module
 from kitapbridge.sru_server.result_sets import ResultSetStore, open_result_sets
@@ -42,10 +40,7 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 @pytest.fixture
 def workers(database_url: str, redis_url: str) -> Iterator[tuple[Flask, Flask]]:
     """Two app instances over one database and one Redis, as two gunicorn workers are."""
-    engine = make_engine(database_url)
-    migrate(engine)
-    load_catalog(sessionmaker(engine, expire_on_commit=False))
-    engine.dispose()
+    store_with_catalog(database_url)
     settings = Settings(database_url=database_url, redis_url=redis_url)
     apps = (create_app(settings), create_app(settings))
     yield apps

@@ -7,10 +7,8 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 from lxml import etree
-from sqlalchemy.orm import sessionmaker
-from sru_catalog import load_catalog
+from sru_catalog import store_with_catalog
 
-from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.sru_server import service as service_module
 from kitapbridge.web.app import close_app, create_app
@@ -47,10 +45,7 @@ BY_CREATOR_THEN_OLDEST = [
 
 @pytest.fixture
 def client(database_url: str) -> Iterator[FlaskClient]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    load_catalog(sessionmaker(engine, expire_on_commit=False))
-    engine.dispose()
+    store_with_catalog(database_url)
     app = create_app(Settings(database_url=database_url))
     yield app.test_client()
     close_app(app)

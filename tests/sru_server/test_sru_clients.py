@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 import sruthi
-from sqlalchemy.orm import sessionmaker
-from sru_catalog import ASTANA, load_catalog
+from sru_catalog import ASTANA, store_with_catalog
 from werkzeug.serving import make_server
 
 from benchmarks.zebra_peer import free_port, wait_for_port
-from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.web.app import close_app, create_app
 
@@ -26,10 +24,7 @@ from kitapbridge.web.app import close_app, create_app
 @pytest.fixture
 def sru_url(database_url: str) -> Iterator[str]:
     """Our SRU server, threaded, on a free loopback port, over a loaded store."""
-    engine = make_engine(database_url)
-    migrate(engine)
-    load_catalog(sessionmaker(engine, expire_on_commit=False))
-    engine.dispose()
+    store_with_catalog(database_url)
     app = create_app(Settings(database_url=database_url))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -129,10 +124,7 @@ def test_sruthi_reads_explain(sru_url: str) -> None:
 
 def test_serve_command_answers_sru(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'served.db'}"
-    engine = make_engine(database_url)
-    migrate(engine)
-    load_catalog(sessionmaker(engine, expire_on_commit=False))
-    engine.dispose()
+    store_with_catalog(database_url)
     port = free_port()
     command = [sys.executable, "-m", "kitapbridge", "--database-url", database_url]
     with subprocess.Popen(

@@ -7,10 +7,8 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 from lxml import etree
-from sqlalchemy.orm import sessionmaker
-from sru_catalog import ALMATY, ASTANA, load_catalog
+from sru_catalog import ALMATY, ASTANA, store_with_catalog
 
-from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.config import Settings
 from kitapbridge.web.app import close_app, create_app
 
@@ -21,10 +19,7 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 
 @pytest.fixture
 def client(database_url: str) -> Iterator[FlaskClient]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    load_catalog(sessionmaker(engine, expire_on_commit=False))
-    engine.dispose()
+    store_with_catalog(database_url)
     app = create_app(Settings(database_url=database_url, sru_maximum_records=50))
     yield app.test_client()
     close_app(app)
