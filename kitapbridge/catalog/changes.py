@@ -83,6 +83,23 @@ def stamp(session: Session | Connection) -> CatalogStamp:
     return CatalogStamp(version, at)
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogVersion:
+    """The last change committed: its version and its stamp (UTC)."""
+
+    version: int
+    stamped_at: datetime
+
+
+_CURRENT = select(CHANGES.c.version, CHANGES.c.stamped_at).where(CHANGES.c.id == ROW_ID)
+
+
+def current(connection: Connection) -> CatalogVersion:
+    """The catalog's version and stamp as this transaction sees them."""
+    version, stamped_at = connection.execute(_CURRENT).one()
+    return CatalogVersion(version, _utc(stamped_at))
+
+
 def current_version(connection: Connection) -> int:
     """The version of the last change committed (as this transaction sees it)."""
     return int(connection.execute(_CURRENT_VERSION).scalar_one())
