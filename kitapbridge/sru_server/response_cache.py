@@ -155,7 +155,7 @@ class CachedSRU:
         self._clock = clock
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        key = cache_key(environ) if self.cache.max_bytes else None
+        key = cache_key(environ)
         if key is None:
             return self.app(environ, start_response)
         seen = self._catalog_version()
