@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine
 
 from kitapbridge.catalog import changes
 from kitapbridge.catalog.changes import CatalogVersion
@@ -86,16 +86,24 @@ def init_app(app: Flask, settings: Settings) -> None:
 
 def _catalog_version(app: Flask) -> CatalogVersion | None:
     """The catalog's version and stamp, read on the SRU read pool; None if that fails
-    (the request then runs as usual, retrying on a fresh connection)."""
+    (the request then runs as usual, retrying on a fresh connection).
+
+    On the bare DBAPI connection: this runs for every SRU GET, and SQLAlchemy's
+    ``Connection`` doubled its CPU (190 against 80–120 µs per read on PostgreSQL; a
+    Redis GET costs 60 µs but a copy of the version there could lag the commit).
+    """
     from kitapbridge.web import db
 
-    engine = db.read_sessions(app).kw["bind"]
+    engine: Engine = db.read_sessions(app).kw["bind"]
+    connection = engine.raw_connection()
     try:
-        with engine.connect() as connection:
-            return changes.current(connection)
-    except DBAPIError as error:
+        return changes.current_on(connection.dbapi_connection)
+    except engine.dialect.loaded_dbapi.Error as error:
+        connection.invalidate()  # a dropped connection must not go back to the pool
         logger.warning("SRU: catalog version not read (%s); answering without the cache", error)
         return None
+    finally:
+        connection.close()
 
 
 @blueprint.route("/sru", methods=["GET", "POST"])
