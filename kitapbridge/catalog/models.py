@@ -145,7 +145,9 @@ class StoredRecord(Base):
     ``last_seen_*`` are deliberately not indexed: every import touches them on every
     record, and an unindexed column keeps those updates cheap (PostgreSQL HOT).
     ``modified_at`` moves only when the content changes (OAI datestamp, SRU
-    lastModificationDate). The ``sort_*`` columns serve sorting and keyset paging.
+    lastModificationDate), to a stamp from ``catalog.changes``: in commit order, so
+    a harvest by date misses no late commit. The ``sort_*`` columns serve sorting and
+    keyset paging.
     """
 
     __tablename__ = "source_records"
