@@ -27,6 +27,9 @@ DEFAULT_SRU_MAXIMUM_RECORDS = 100
 DEFAULT_SRU_RESULT_SET_TTL = 300
 """Seconds an SRU result set stays addressable by its resultSetId."""
 
+DEFAULT_SRU_RESPONSE_CACHE_BYTES = 32 * 1024 * 1024
+"""Per process: a searchRetrieve page of 10 MARCXML records is ~30 KB, so about a thousand."""
+
 DEFAULT_SPOOL_DIR = "spool"
 """Where files uploaded through the HTTP API wait for their import (shared by all workers)."""
 
@@ -52,6 +55,8 @@ class Settings:
     import_batch_size: int = DEFAULT_IMPORT_BATCH_SIZE
     sru_maximum_records: int = DEFAULT_SRU_MAXIMUM_RECORDS
     sru_result_set_ttl: int = DEFAULT_SRU_RESULT_SET_TTL
+    sru_response_cache_bytes: int = DEFAULT_SRU_RESPONSE_CACHE_BYTES
+    """Bytes of whole SRU responses each process keeps for repeated requests (0: none)."""
     staff_tokens: Mapping[str, str] = field(default_factory=dict)
     """Staff bearer token → staff member's name, for endpoints that write."""
     spool_dir: str = DEFAULT_SPOOL_DIR
@@ -84,7 +89,12 @@ def _path_or_none(value: str | None) -> Path | None:
 
 
 def _parse_env_value(name: str, raw: str) -> object:
-    if name in {"import_batch_size", "sru_maximum_records", "sru_result_set_ttl"}:
+    if name in {
+        "import_batch_size",
+        "sru_maximum_records",
+        "sru_result_set_ttl",
+        "sru_response_cache_bytes",
+    }:
         return int(raw)
     if name == "staff_tokens":
         # "token1=Name One,token2=Name Two"

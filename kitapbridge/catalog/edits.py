@@ -17,6 +17,7 @@ import pymarc
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog import bulk
+from kitapbridge.catalog import changes as catalog_changes
 from kitapbridge.catalog.indexing import WordFolder, index_record
 from kitapbridge.catalog.models import AuditEntry, Holding, RecordVersion, StoredRecord
 from kitapbridge.catalog.records import marc_of, mark_utf8
@@ -38,7 +39,7 @@ def edit_record(
     stored = session.get(StoredRecord, record_id)
     if stored is None:
         raise EditError(f"no source record {record_id}")
-    now = datetime.now(UTC)
+    now = catalog_changes.stamp(session).at
     before = _marc_json(marc_of(stored.id, stored.marc))
     session.add(
         RecordVersion(
@@ -81,6 +82,7 @@ def update_holding(
     holding = session.get(Holding, holding_id)
     if holding is None:
         raise EditError(f"no holding {holding_id}")
+    catalog_changes.stamp(session)
     before = {name: getattr(holding, name) for name in changes}
     for name, value in changes.items():
         setattr(holding, name, value)

@@ -48,7 +48,7 @@ from typing import Any, cast
 from sqlalchemy import Table, literal, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from kitapbridge.catalog import bulk
+from kitapbridge.catalog import bulk, changes
 from kitapbridge.catalog.holdings import replace_holdings
 from kitapbridge.catalog.indexing import WordFolder
 from kitapbridge.catalog.lookahead import (
@@ -229,12 +229,12 @@ def write_batch(session: Session, run: ImportRun, ready: PreparedBatch, folder: 
     The id-carrying rows the lookahead built are used when they were built for the
     decision taken here, under this transaction; otherwise they are built now.
     """
-    seen_at = ready.seen_at
     prepared, rejected = ready.prepared, list(ready.rejected)
     scope = StoreScope(run.school_id, run.system)
     local_ids = [p.local_id for p in prepared] + _rejected_ids(rejected)
     existing = stored_versions(session, scope, local_ids)
     plan = _classify(run, prepared, existing, rejected)
+    seen_at = _stamp_if_written(session, plan, ready.seen_at)
     for record in plan.written:
         record.index(folder)  # a no-op for the records the lookahead already indexed
     _keep_versions(session, run, plan.changed_ids, seen_at)
@@ -253,6 +253,13 @@ def write_batch(session: Session, run: ImportRun, ready: PreparedBatch, folder: 
     _quarantine(session, run, rejected)
     plan.counts["quarantined"] += len(rejected)
     _count(run, plan.counts, ready.size, rows.holdings.warnings)
+
+
+def _stamp_if_written(session: Session, plan: _BatchPlan, read_at: datetime) -> datetime:
+    """The moment to stamp the batch's records with: from the catalog's change counter
+    (commit order, see ``catalog.changes``) when the batch writes any, else when it was
+    read (a batch of unchanged records only marks them seen: no new catalog version)."""
+    return changes.stamp(session).at if plan.written else read_at
 
 
 @dataclass
@@ -508,6 +515,8 @@ def _sweep_deletions(session: Session, run: ImportRun, now: datetime) -> int:
         RECORDS.c.last_seen_run_id != run.id,
     )
     ids = list(session.scalars(gone))
+    if ids:
+        now = changes.stamp(session).at
     for part in bulk.chunks(ids):
         session.execute(
             update(RECORDS)

@@ -81,8 +81,9 @@ class BatchRows:
 class PreparedBatch:
     """One batch of input positions, prepared: storable records and rejections.
 
-    ``seen_at`` is the time the import read the batch, written as the records'
-    first/last seen and modified times.
+    ``seen_at`` is the time the import read the batch: the records' last-seen time when
+    the batch writes none (a writing batch uses the catalog's commit-ordered stamp,
+    ``ingest._stamp_if_written``).
     """
 
     first_position: int

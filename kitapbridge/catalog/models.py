@@ -145,7 +145,9 @@ class StoredRecord(Base):
     ``last_seen_*`` are deliberately not indexed: every import touches them on every
     record, and an unindexed column keeps those updates cheap (PostgreSQL HOT).
     ``modified_at`` moves only when the content changes (OAI datestamp, SRU
-    lastModificationDate). The ``sort_*`` columns serve sorting and keyset paging.
+    lastModificationDate), to a stamp from ``catalog.changes``: in commit order, so
+    a harvest by date misses no late commit. The ``sort_*`` columns serve sorting and
+    keyset paging.
     """
 
     __tablename__ = "source_records"
@@ -317,3 +319,20 @@ class IndexPhrase(Base):
     record_id: Mapped[int] = mapped_column(RowId, primary_key=True)
     idx: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     phrase: Mapped[str] = mapped_column(TermText, primary_key=True)
+
+
+class CatalogChanges(Base):
+    """The catalog's one change counter, bumped by every transaction that changes what
+    SRU, Z39.50 or OAI-PMH can answer (``catalog.changes``).
+
+    Its one row is updated under a row lock held to the writer's commit, so versions
+    and stamps are handed out in commit order: a reader that sees ``version`` sees
+    every change with a smaller one, and records stamped from ``stamped_at`` are
+    stamped in the order they became visible.
+    """
+
+    __tablename__ = "catalog_changes"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    stamped_at: Mapped[datetime]

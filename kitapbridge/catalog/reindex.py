@@ -17,7 +17,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from kitapbridge.catalog import bulk
+from kitapbridge.catalog import bulk, changes
 from kitapbridge.catalog.indexing import WordFolder, index_record
 from kitapbridge.catalog.models import IndexPhrase, IndexTerm, StoredRecord
 from kitapbridge.catalog.records import marc_of
@@ -45,6 +45,7 @@ def reindex(
     Like ``ingest``, this opens and commits its own transactions, one per batch.
     """
     with sessions.begin() as session:
+        changes.stamp(session)
         _drop_entries_of_deleted_records(session)
         total = session.scalar(
             select(func.count()).select_from(StoredRecord).where(StoredRecord.deleted.is_(False))
@@ -87,6 +88,7 @@ def _reindex_batch(session: Session, batch: list[tuple[int, bytes]], folder: Wor
                 "sort_year": entries.sort_year,
             }
         )
+    changes.stamp(session)  # sort keys and index entries change what searches find
     bulk.delete_index_entries(session, [record_id for record_id, _ in batch])
     bulk.insert_index_entries(session, terms, phrases)
     session.connection().execute(

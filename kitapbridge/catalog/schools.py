@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kitapbridge.catalog import changes
 from kitapbridge.catalog.models import School
 
 
@@ -27,6 +28,8 @@ def ensure_school(
 ) -> School:
     """The school with this ISIL, registered on first sight; given details are updated."""
     school = find_school(session, isil)
+    if school is None or (name and name != school.name) or (region and region != school.region):
+        changes.stamp(session)  # /sru/<ISIL> answers differently for a new or renamed school
     if school is None:
         school = School(isil=isil, name=name or isil, created_at=datetime.now(UTC))
         session.add(school)

@@ -47,6 +47,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from kitapbridge.catalog import changes
 from kitapbridge.catalog.indexing import (
     CASED_INDEXES,
     WordFolder,
@@ -175,14 +176,11 @@ def hits(
     return found if len(found) <= limit else None
 
 
-_LAST_CHANGE = select(func.max(StoredRecord.modified_at))
-
-
 def record_versions(
     connection: Connection, record_ids: Sequence[int]
-) -> tuple[dict[int, datetime], datetime | None]:
+) -> tuple[dict[int, datetime], int | None]:
     """Each record's ``modified_at`` (what its rendering depends on), and ``last_change``
-    as the same statement saw it."""
+    (the catalog's change version) as the same statement saw it."""
     if not record_ids:
         return {}, None
     statement = _versions_statement(connection.dialect.name)
@@ -193,7 +191,7 @@ def record_versions(
 @cache
 def _versions_statement(dialect: str) -> Any:
     """Built once per dialect: it runs for every page of a school database."""
-    return select(StoredRecord.id, StoredRecord.modified_at, _LAST_CHANGE.scalar_subquery()).where(
+    return select(StoredRecord.id, StoredRecord.modified_at, changes.version_column()).where(
         in_bound_list(StoredRecord.id, "ids", dialect)
     )
 
@@ -226,13 +224,11 @@ def in_bound_list(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
     return column.in_(bindparam(name, expanding=True))
 
 
-def last_change(session: Reader) -> datetime | None:
-    """When a record was last added, edited or deleted (each moves ``modified_at``).
-
-    Results computed before that moment may be stale; one backward step on the
-    ``modified_at`` index.
-    """
-    return session.scalar(_LAST_CHANGE)
+def last_change(connection: Connection) -> int:
+    """The catalog's change version (``catalog.changes``): every add, edit or deletion
+    of a record bumps it, in commit order, so results computed at an older version may
+    be stale."""
+    return changes.current_version(connection)
 
 
 def checkpoints(

@@ -17,6 +17,7 @@ from typing import TextIO, TypeVar
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from kitapbridge.catalog import changes
 from kitapbridge.catalog.models import AuditEntry, School, StoredRecord
 from kitapbridge.catalog.records import marc_of
 from kitapbridge.dedup.clustering import (
@@ -192,7 +193,7 @@ def run_dedup(
         changed=changed,
         policy=policy,
     )
-    now = datetime.now(UTC)
+    now = changes.stamp(session).at
     # Re-stamp what was compared, so a modified record is compared once, not every run.
     compared = (
         set(run.clustering.membership)
@@ -353,7 +354,7 @@ def recluster(session: Session) -> None:
     previous = stored_membership(session)
     constraints = stored_constraints(session)
     result = cluster_records(previous, [], constraints, previous=previous)
-    now = datetime.now(UTC)
+    now = changes.stamp(session).at
     _write_membership(session, result.membership, previous, constraints, now)
     _write_redirects(session, result.redirects, now)
 

@@ -47,6 +47,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from kitapbridge.catalog import changes
 from kitapbridge.catalog.holdings import as_source_holding
 from kitapbridge.catalog.models import Holding as StoredHolding
 from kitapbridge.catalog.models import School, StoredRecord
@@ -161,26 +162,15 @@ def cluster_hits(
     return anchors if len(anchors) <= limit else None
 
 
-def last_change(connection: Connection) -> tuple[datetime | None, ...]:
-    """When records or clusters last changed: a record added, edited or deleted, a member
-    placed by dedup, or a member leaving. Cached cluster results older than that may be
-    stale. One statement, each part a backward step on an index."""
-    row = connection.execute(_last_change_statement()).one()
-    return tuple(row)
-
-
-@cache
-def _last_change_statement() -> Any:
-    """Built once: it runs for every new result set of the union database."""
-    return select(*_last_change_columns())
+def last_change(connection: Connection) -> int:
+    """The catalog's change version (``catalog.changes``): records, copies, clusters and
+    schools all bump it, in commit order. Cached cluster results made at an older
+    version may be stale."""
+    return changes.current_version(connection)
 
 
 def _last_change_columns() -> list[Any]:
-    return [
-        select(func.max(StoredRecord.modified_at)).scalar_subquery().label("changed_records"),
-        select(func.max(DedupMember.decided_at)).scalar_subquery().label("changed_members"),
-        select(func.max(ClusterChange.changed_at)).scalar_subquery().label("changed_clusters"),
-    ]
+    return [changes.version_column().label("catalog_version")]
 
 
 def cluster_checkpoints(
@@ -268,7 +258,7 @@ def cluster_snapshots(
 
 def cluster_snapshots_as_of(
     connection: Connection, cluster_ids: Sequence[str]
-) -> tuple[dict[str, ClusterSnapshot], tuple[datetime | None, ...] | None]:
+) -> tuple[dict[str, ClusterSnapshot], int | None]:
     """The snapshots, and ``last_change`` as the same statement saw it (None without rows).
 
     One statement (a page costs round trips, not rows): each live member with its
@@ -291,11 +281,7 @@ def cluster_snapshots_as_of(
         left_at[row.cluster_id] = row.left_at
         if row.holding_id is not None:
             copies.setdefault(row.record_id, []).append(as_source_holding(row))
-    seen = (
-        (rows[0].changed_records, rows[0].changed_members, rows[0].changed_clusters)
-        if rows
-        else None
-    )
+    seen = int(rows[0].catalog_version) if rows else None
     snapshots = {
         c: ClusterSnapshot(
             c,

@@ -29,16 +29,18 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_session)
 
 
-def sessions() -> sessionmaker[Session]:
-    """The session factory of this process (made after any fork, on first use)."""
-    made: tuple[int, sessionmaker[Session]] | None = current_app.extensions.get(SESSIONS_KEY)
+def sessions(app: Flask | None = None) -> sessionmaker[Session]:
+    """The session factory of this process (made after any fork, on first use), of
+    ``app`` or else the current one."""
+    app = current_app if app is None else app
+    made: tuple[int, sessionmaker[Session]] | None = app.extensions.get(SESSIONS_KEY)
     if made is None or made[0] != os.getpid():
-        made = (os.getpid(), open_store(app_settings(current_app)))
-        current_app.extensions[SESSIONS_KEY] = made
+        made = (os.getpid(), open_store(app_settings(app)))
+        app.extensions[SESSIONS_KEY] = made
     return made[1]
 
 
-def read_sessions() -> sessionmaker[Session]:
+def read_sessions(app: Flask | None = None) -> sessionmaker[Session]:
     """Sessions for read-only requests (SRU), in autocommit, on a pool that does not ping.
 
     Each statement reads its own snapshot, and the session needs no BEGIN and no
@@ -49,8 +51,9 @@ def read_sessions() -> sessionmaker[Session]:
     request once more ("optimistic" disconnect handling; SQLAlchemy, "Dealing with
     Disconnects"). A reader that needs one snapshot across statements uses ``sessions()``.
     """
-    writing = sessions()
-    made: tuple[sessionmaker[Session], sessionmaker[Session]] | None = current_app.extensions.get(
+    app = current_app if app is None else app
+    writing = sessions(app)
+    made: tuple[sessionmaker[Session], sessionmaker[Session]] | None = app.extensions.get(
         READ_SESSIONS_KEY
     )
     if made is None or made[0] is not writing:
@@ -61,7 +64,7 @@ def read_sessions() -> sessionmaker[Session]:
         else:
             reader = create_engine(engine.url, isolation_level="AUTOCOMMIT")
         made = (writing, sessionmaker(reader, expire_on_commit=False))
-        current_app.extensions[READ_SESSIONS_KEY] = made
+        app.extensions[READ_SESSIONS_KEY] = made
     return made[1]
 
 

@@ -98,7 +98,7 @@ def test_a_deep_page_asked_cold_is_the_page_a_walk_reaches(
     assert len(everything) == 10
     deep = page(app, "8", "2")
     assert [e.text for e in deep.iter(f"{SRW}recordIdentifier")] == everything[7:9]
-    service, _ = app.extensions[EXTENSION_KEY]
+    service, *_ = app.extensions[EXTENSION_KEY]
     result_set = service._result_sets.find(deep.findtext(f"{SRW}resultSetId"))
     assert result_set is not None
     assert sorted(result_set.cursors) == [3, 6, 9]  # the numbered result's checkpoints
@@ -108,7 +108,7 @@ def test_a_deep_page_asked_cold_is_the_page_a_walk_reaches(
 
 def test_a_small_result_keeps_its_hit_list_and_pages_are_slices_of_it(app: Flask) -> None:
     everything = records(app, "1", "10")
-    service, _ = app.extensions[EXTENSION_KEY]
+    service, *_ = app.extensions[EXTENSION_KEY]
     result_set = service._result_sets.find(page(app, "1", "1").findtext(f"{SRW}resultSetId"))
     assert result_set is not None and result_set.number_of_records == 10
     assert [f"c{i}" for i in service._result_sets.hits(result_set, 0, 10)] == everything
