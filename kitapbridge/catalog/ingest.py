@@ -244,7 +244,7 @@ def write_batch(session: Session, run: ImportRun, ready: PreparedBatch, folder: 
     added = _insert_records(session, run, plan, seen_at, rows)
     _overwrite_records(session, run, plan, seen_at)
     if rows is None:
-        copy = bulk.is_postgresql(session)
+        copy = bulk.IndexCopyFormat() if bulk.is_postgresql(session) else None
         rows = batch_rows(run.school_id, plan.written, added, plan.replaced_keys, copy=copy)
     _mark_seen(session, run, plan.unchanged_ids + _seen_rejected(existing, rejected), seen_at)
     bulk.delete_index_entries(session, plan.replaced_ids)

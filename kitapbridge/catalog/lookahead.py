@@ -129,19 +129,25 @@ def batch_rows(
     added: list[tuple[str, int]],
     replaced: list[tuple[str, int]],
     *,
-    copy: bool,
+    copy: bulk.IndexCopyFormat | None,
 ) -> BatchRows:
     """The id-carrying rows of the ``written`` records (indexed, in batch order), which are
     the ``added`` ones under new ids and the ``replaced`` ones; index rows as a COPY payload
-    when ``copy`` (PostgreSQL)."""
+    formatted by ``copy`` when given (PostgreSQL)."""
     record_ids = dict(added)
     record_ids.update(replaced)
-    index = index_rows(written, record_ids)
+    index: bulk.IndexCopy | bulk.IndexRows
+    if copy is None:
+        index = index_rows(written, record_ids)
+    else:
+        index = copy.payload(
+            (record_ids[r.local_id], r.entries.terms, r.entries.phrases) for r in written
+        )
     return BatchRows(
         added=added,
         replaced=replaced,
         holdings=holding_rows(school_id, written, record_ids),
-        index=bulk.index_copy(*index) if copy else index,
+        index=index,
     )
 
 
@@ -188,13 +194,14 @@ def prepared_ahead(
     time, so a generator that converts records lazily needs no locking.
     """
     iterator = iter(batches)
+    copy = bulk.IndexCopyFormat()  # used by the one preparing thread only
 
     def next_prepared() -> PreparedBatch | None:
         batch = next(iterator, None)
         if batch is None:
             return None
         ready = prepare_batch(batch)
-        _prepare_likely_written(ready, sessions, scope, folder)
+        _prepare_likely_written(ready, sessions, scope, folder, copy)
         return ready
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kitapbridge-prepare") as pool:
@@ -209,6 +216,7 @@ def _prepare_likely_written(
     sessions: sessionmaker[Session],
     scope: StoreScope,
     folder: WordFolder,
+    copy: bulk.IndexCopyFormat,
 ) -> None:
     with sessions() as session:
         stored = stored_versions(session, scope, [r.local_id for r in ready.prepared])
@@ -229,4 +237,4 @@ def _prepare_likely_written(
             return  # SQLite hands out ids only on insert, in the writer's transaction
         new_ids = bulk.draw_ids(session, RECORDS, len(added))
     added_ids = list(zip(added, new_ids, strict=True))
-    ready.rows = batch_rows(scope.school_id, written, added_ids, replaced, copy=True)
+    ready.rows = batch_rows(scope.school_id, written, added_ids, replaced, copy=copy)
