@@ -118,6 +118,12 @@ def insert_new(session: Session, target: Table, rows: list[dict[str, Any]]) -> N
     _copy_in(session, target, names, [[row[name] for name in names] for row in rows])
 
 
+def copy_rows(session: Session, target: Table, names: Sequence[str], rows: list[list[Any]]) -> None:
+    """``insert_new`` for rows already laid out as lists of ``names`` values (PostgreSQL)."""
+    if rows:
+        _copy_in(session, target, list(names), rows)
+
+
 def insert_returning_ids(session: Session, target: Table, rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows and return their new ids in the order of ``rows`` (SQLite's way to get ids)."""
     if not rows:

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -71,10 +71,93 @@ class BatchRows:
     """Local ids and stored ids of the records overwritten, in batch order."""
     holdings: HoldingRows
     index: bulk.IndexCopy | bulk.IndexRows
+    records: NewRecordRows | None = None
+    """The added records' COPY rows, when built ahead (PostgreSQL, run known)."""
 
     def fits(self, added: list[str], replaced: list[tuple[str, int]]) -> bool:
         """Whether these rows are the ones for the writer's own decision."""
         return [local_id for local_id, _id in self.added] == added and replaced == self.replaced
+
+
+@dataclass
+class NewRecordRows:
+    """The added records' rows as COPY values in ``NEW_RECORD_COLUMNS`` order, for one run.
+
+    They carry the run's id as first and last seen run: a writer under another run
+    (a test writing a prepared batch as a new run) builds its own.
+    """
+
+    run_id: int
+    rows: list[list[Any]]
+
+
+RECORD_COLUMNS = (
+    "school_id",
+    "system",
+    "local_id",
+    "raw",
+    "raw_format",
+    "flavour",
+    "encoding",
+    "marc",
+    "content_hash",
+    "first_seen_at",
+    "last_seen_at",
+    "modified_at",
+    "first_seen_run_id",
+    "last_seen_run_id",
+    "deleted",
+    "sort_title",
+    "sort_creator",
+    "sort_year",
+)
+"""What an import writes of a stored record (``record_values`` in this order)."""
+NEW_RECORD_COLUMNS = ("id", *RECORD_COLUMNS)
+
+
+def record_values(
+    scope: StoreScope, run_id: int, record: PreparedRecord, seen_at: datetime
+) -> list[Any]:
+    """A record as written (added or overwritten) by run ``run_id``, in ``RECORD_COLUMNS`` order."""
+    conversion = record.conversion
+    entries = record.entries
+    return [
+        scope.school_id,
+        scope.system,
+        record.local_id,
+        record.source.raw,
+        record.source.raw_format,
+        None if conversion.flavour is None else str(conversion.flavour),
+        conversion.encoding,
+        record.marc,
+        record.content_hash,
+        seen_at,
+        seen_at,
+        seen_at,
+        run_id,
+        run_id,
+        False,
+        entries.sort_title,
+        entries.sort_creator,
+        entries.sort_year,
+    ]
+
+
+def new_record_rows(
+    scope: StoreScope,
+    run_id: int,
+    written: Sequence[PreparedRecord],
+    added: list[tuple[str, int]],
+    seen_at: datetime,
+) -> NewRecordRows:
+    """The COPY rows of the ``added`` (local id, new id) among the ``written`` records."""
+    new_ids = dict(added)
+    rows = [
+        [new_ids[record.local_id], *record_values(scope, run_id, record, seen_at)]
+        for record in written
+        if record.local_id in new_ids
+    ]
+    return NewRecordRows(run_id, rows)
 
 
 @dataclass
@@ -186,9 +269,12 @@ def prepared_ahead(
     sessions: sessionmaker[Session],
     scope: StoreScope,
     folder: WordFolder,
+    *,
+    run_id: int | None = None,
 ) -> Iterator[PreparedBatch]:
-    """``batches`` prepared (likely-written records indexed, on PostgreSQL their rows built)
-    one batch ahead, in a thread.
+    """``batches`` prepared (likely-written records indexed, on PostgreSQL their rows built,
+    the new records' rows too when ``run_id`` says which run writes them) one batch ahead,
+    in a thread.
 
     The input iterator is advanced only by the background thread, one batch at a
     time, so a generator that converts records lazily needs no locking.
@@ -201,7 +287,7 @@ def prepared_ahead(
         if batch is None:
             return None
         ready = prepare_batch(batch)
-        _prepare_likely_written(ready, sessions, scope, folder, copy)
+        _prepare_likely_written(ready, sessions, scope, folder, copy, run_id)
         return ready
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kitapbridge-prepare") as pool:
@@ -217,6 +303,7 @@ def _prepare_likely_written(
     scope: StoreScope,
     folder: WordFolder,
     copy: bulk.IndexCopyFormat,
+    run_id: int | None,
 ) -> None:
     with sessions() as session:
         stored = stored_versions(session, scope, [r.local_id for r in ready.prepared])
@@ -238,3 +325,5 @@ def _prepare_likely_written(
         new_ids = bulk.draw_ids(session, RECORDS, len(added))
     added_ids = list(zip(added, new_ids, strict=True))
     ready.rows = batch_rows(scope.school_id, written, added_ids, replaced, copy=copy)
+    if run_id is not None:
+        ready.rows.records = new_record_rows(scope, run_id, written, added_ids, ready.seen_at)
