@@ -16,8 +16,8 @@ hash, and indexes only the others. The answer is only a hint: the writer decides
 hint skipped.
 
 On PostgreSQL the preparing thread goes further and builds the rows that cost the
-writer most Python time: the copies' rows, and the term and phrase rows formatted
-as COPY payloads. Those carry record ids, so it draws the ids of the records it
+writer most Python time: the new records' rows, the copies' rows, and the term
+and phrase rows formatted as COPY payloads. Those carry record ids, so it draws the ids of the records it
 expects to be new from the table's sequence (non-transactional; an id not used
 leaves a gap). The writer uses these rows only when its own decision,
 taken under its transaction, is the one they were built for (same records added,
