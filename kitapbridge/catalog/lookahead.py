@@ -15,15 +15,16 @@ hash, and indexes only the others. The answer is only a hint: the writer decides
 (``ingest._classify``) under its transaction and indexes any written record the
 hint skipped.
 
-On PostgreSQL the preparing thread goes further and builds the rows that cost the
-writer most Python time: the new records' rows, the copies' rows, and the term
-and phrase rows formatted as COPY payloads. Those carry record ids, so it draws the ids of the records it
-expects to be new from the table's sequence (non-transactional; an id not used
-leaves a gap). The writer uses these rows only when its own decision,
-taken under its transaction, is the one they were built for (same records added,
-same records replaced with the same ids), and otherwise builds them itself. The
-writer's thread then mostly waits for the database while the next batch is
-prepared: that is where an import's two CPU consumers overlap.
+On PostgreSQL the preparing thread goes further and builds the rows that cost
+the writer most Python time: the new records' rows, the copies' rows, and the
+term and phrase rows formatted as COPY payloads. Those carry record ids, so it
+draws the ids of the records it expects to be new from the table's sequence
+(non-transactional; an id not used leaves a gap). The writer uses these rows
+only when its own decision, taken under its transaction, is the one they were
+built for (same records added, same records replaced with the same ids), and
+otherwise builds them itself. The writer's thread then mostly waits for the
+database while the next batch is prepared: that is where an import's two CPU
+consumers overlap.
 """
 
 from __future__ import annotations
