@@ -411,6 +411,8 @@ def _insert_records(
     records = rows.records if rows is not None else None
     if records is None or records.run_id != run.id:
         records = new_record_rows(scope, run.id, plan.added, added, seen_at)
+    else:
+        records.restamp(seen_at)
     bulk.copy_rows(session, RECORDS, NEW_RECORD_COLUMNS, records.rows)
     return added
 

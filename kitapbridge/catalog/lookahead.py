@@ -85,11 +85,18 @@ class NewRecordRows:
     """The added records' rows as COPY values in ``NEW_RECORD_COLUMNS`` order, for one run.
 
     They carry the run's id as first and last seen run: a writer under another run
-    (a test writing a prepared batch as a new run) builds its own.
+    (a test writing a prepared batch as a new run) builds its own. Their times are
+    the batch's read time until the writer, which takes the batch's stamp from the
+    catalog's change counter under its transaction, ``restamp``s them.
     """
 
     run_id: int
     rows: list[list[Any]]
+
+    def restamp(self, seen_at: datetime) -> None:
+        """Set the rows' first-seen, last-seen and modified times to ``seen_at``."""
+        for row in self.rows:
+            row[_FIRST_SEEN_AT] = row[_LAST_SEEN_AT] = row[_MODIFIED_AT] = seen_at
 
 
 RECORD_COLUMNS = (
@@ -114,6 +121,9 @@ RECORD_COLUMNS = (
 )
 """What an import writes of a stored record (``record_values`` in this order)."""
 NEW_RECORD_COLUMNS = ("id", *RECORD_COLUMNS)
+_FIRST_SEEN_AT, _LAST_SEEN_AT, _MODIFIED_AT = (
+    NEW_RECORD_COLUMNS.index(name) for name in ("first_seen_at", "last_seen_at", "modified_at")
+)
 
 
 def record_values(
