@@ -52,12 +52,16 @@ from kitapbridge.catalog import bulk, changes
 from kitapbridge.catalog.holdings import replace_holdings
 from kitapbridge.catalog.indexing import WordFolder
 from kitapbridge.catalog.lookahead import (
+    NEW_RECORD_COLUMNS,
+    RECORD_COLUMNS,
     BatchRows,
     PreparedBatch,
     StoredVersion,
     StoreScope,
     batch_rows,
+    new_record_rows,
     prepared_ahead,
+    record_values,
     stored_versions,
 )
 from kitapbridge.catalog.models import (
@@ -144,7 +148,9 @@ def ingest(
     batches = _batches(records, skip=done, size=batch_size)
     try:
         with _collected_between_batches(), _prompt_thread_switches(database_server):
-            for number, ready in enumerate(prepared_ahead(batches, sessions, scope, folder)):
+            for number, ready in enumerate(
+                prepared_ahead(batches, sessions, scope, folder, run_id=run_id)
+            ):
                 with sessions.begin() as session:
                     bulk.commit_without_waiting_for_disk(session)
                     run = _resumable_run(session, run_id, at_position=ready.first_position)
@@ -244,7 +250,7 @@ def write_batch(session: Session, run: ImportRun, ready: PreparedBatch, folder: 
     added = _insert_records(session, run, plan, seen_at, rows)
     _overwrite_records(session, run, plan, seen_at)
     if rows is None:
-        copy = bulk.is_postgresql(session)
+        copy = bulk.IndexCopyFormat() if bulk.is_postgresql(session) else None
         rows = batch_rows(run.school_id, plan.written, added, plan.replaced_keys, copy=copy)
     _mark_seen(session, run, plan.unchanged_ids + _seen_rejected(existing, rejected), seen_at)
     bulk.delete_index_entries(session, plan.replaced_ids)
@@ -392,19 +398,23 @@ def _insert_records(
     On PostgreSQL the ids are the ones drawn ahead with ``rows``, or drawn now;
     SQLite hands them out on insert.
     """
-    new_rows = [_record_row(run, record, seen_at) for record in plan.added]
+    scope = StoreScope(run.school_id, run.system)
     local_ids = [record.local_id for record in plan.added]
     if not bulk.is_postgresql(session):
+        new_rows = [_record_row(scope, run, record, seen_at) for record in plan.added]
         new_ids = bulk.insert_returning_ids(session, RECORDS, new_rows)
         return list(zip(local_ids, new_ids, strict=True))
     if rows is not None:
-        new_ids = [record_id for _local_id, record_id in rows.added]
+        added = rows.added
     else:
-        new_ids = bulk.draw_ids(session, RECORDS, len(new_rows))
-    bulk.insert_new(
-        session, RECORDS, [{"id": i, **r} for i, r in zip(new_ids, new_rows, strict=True)]
-    )
-    return list(zip(local_ids, new_ids, strict=True))
+        added = list(zip(local_ids, bulk.draw_ids(session, RECORDS, len(local_ids)), strict=True))
+    records = rows.records if rows is not None else None
+    if records is None or records.run_id != run.id:
+        records = new_record_rows(scope, run.id, plan.added, added, seen_at)
+    else:
+        records.restamp(seen_at)
+    bulk.copy_rows(session, RECORDS, NEW_RECORD_COLUMNS, records.rows)
+    return added
 
 
 def _overwrite_records(
@@ -413,7 +423,8 @@ def _overwrite_records(
     """Overwrite the changed or restored records (their ids stay)."""
     if not plan.replaced:
         return
-    replaced = [_record_row(run, record, seen_at) for record, _id in plan.replaced]
+    scope = StoreScope(run.school_id, run.system)
+    replaced = [_record_row(scope, run, record, seen_at) for record, _id in plan.replaced]
     keep = {"school_id", "system", "local_id", "first_seen_at", "first_seen_run_id"}
     bulk.upsert(
         session,
@@ -424,27 +435,10 @@ def _overwrite_records(
     )
 
 
-def _record_row(run: ImportRun, record: PreparedRecord, seen_at: datetime) -> dict[str, Any]:
-    return {
-        "school_id": run.school_id,
-        "system": run.system,
-        "local_id": record.local_id,
-        "raw": record.source.raw,
-        "raw_format": record.source.raw_format,
-        "flavour": None if record.conversion.flavour is None else str(record.conversion.flavour),
-        "encoding": record.conversion.encoding,
-        "marc": record.marc,
-        "content_hash": record.content_hash,
-        "first_seen_at": seen_at,
-        "last_seen_at": seen_at,
-        "modified_at": seen_at,
-        "first_seen_run_id": run.id,
-        "last_seen_run_id": run.id,
-        "deleted": False,
-        "sort_title": record.entries.sort_title,
-        "sort_creator": record.entries.sort_creator,
-        "sort_year": record.entries.sort_year,
-    }
+def _record_row(
+    scope: StoreScope, run: ImportRun, record: PreparedRecord, seen_at: datetime
+) -> dict[str, Any]:
+    return dict(zip(RECORD_COLUMNS, record_values(scope, run.id, record, seen_at), strict=True))
 
 
 def _seen_rejected(existing: dict[str, StoredVersion], rejected: list[Rejection]) -> list[int]:

@@ -15,15 +15,16 @@ hash, and indexes only the others. The answer is only a hint: the writer decides
 (``ingest._classify``) under its transaction and indexes any written record the
 hint skipped.
 
-On PostgreSQL the preparing thread goes further and builds the rows that cost the
-writer most Python time: the copies' rows, and the term and phrase rows formatted
-as COPY payloads. Those carry record ids, so it draws the ids of the records it
-expects to be new from the table's sequence (non-transactional; an id not used
-leaves a gap). The writer uses these rows only when its own decision,
-taken under its transaction, is the one they were built for (same records added,
-same records replaced with the same ids), and otherwise builds them itself. The
-writer's thread then mostly waits for the database while the next batch is
-prepared: that is where an import's two CPU consumers overlap.
+On PostgreSQL the preparing thread goes further and builds the rows that cost
+the writer most Python time: the new records' rows, the copies' rows, and the
+term and phrase rows formatted as COPY payloads. Those carry record ids, so it
+draws the ids of the records it expects to be new from the table's sequence
+(non-transactional; an id not used leaves a gap). The writer uses these rows
+only when its own decision, taken under its transaction, is the one they were
+built for (same records added, same records replaced with the same ids), and
+otherwise builds them itself. The writer's thread then mostly waits for the
+database while the next batch is prepared: that is where an import's two CPU
+consumers overlap.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -71,10 +72,103 @@ class BatchRows:
     """Local ids and stored ids of the records overwritten, in batch order."""
     holdings: HoldingRows
     index: bulk.IndexCopy | bulk.IndexRows
+    records: NewRecordRows | None = None
+    """The added records' COPY rows, when built ahead (PostgreSQL, run known)."""
 
     def fits(self, added: list[str], replaced: list[tuple[str, int]]) -> bool:
         """Whether these rows are the ones for the writer's own decision."""
         return [local_id for local_id, _id in self.added] == added and replaced == self.replaced
+
+
+@dataclass
+class NewRecordRows:
+    """The added records' rows as COPY values in ``NEW_RECORD_COLUMNS`` order, for one run.
+
+    They carry the run's id as first and last seen run: a writer under another run
+    (a test writing a prepared batch as a new run) builds its own. Their times are
+    the batch's read time until the writer, which takes the batch's stamp from the
+    catalog's change counter under its transaction, ``restamp``s them.
+    """
+
+    run_id: int
+    rows: list[list[Any]]
+
+    def restamp(self, seen_at: datetime) -> None:
+        """Set the rows' first-seen, last-seen and modified times to ``seen_at``."""
+        for row in self.rows:
+            row[_FIRST_SEEN_AT] = row[_LAST_SEEN_AT] = row[_MODIFIED_AT] = seen_at
+
+
+RECORD_COLUMNS = (
+    "school_id",
+    "system",
+    "local_id",
+    "raw",
+    "raw_format",
+    "flavour",
+    "encoding",
+    "marc",
+    "content_hash",
+    "first_seen_at",
+    "last_seen_at",
+    "modified_at",
+    "first_seen_run_id",
+    "last_seen_run_id",
+    "deleted",
+    "sort_title",
+    "sort_creator",
+    "sort_year",
+)
+"""What an import writes of a stored record (``record_values`` in this order)."""
+NEW_RECORD_COLUMNS = ("id", *RECORD_COLUMNS)
+_FIRST_SEEN_AT, _LAST_SEEN_AT, _MODIFIED_AT = (
+    NEW_RECORD_COLUMNS.index(name) for name in ("first_seen_at", "last_seen_at", "modified_at")
+)
+
+
+def record_values(
+    scope: StoreScope, run_id: int, record: PreparedRecord, seen_at: datetime
+) -> list[Any]:
+    """A record as written (added or overwritten) by run ``run_id``, in ``RECORD_COLUMNS`` order."""
+    conversion = record.conversion
+    entries = record.entries
+    return [
+        scope.school_id,
+        scope.system,
+        record.local_id,
+        record.source.raw,
+        record.source.raw_format,
+        None if conversion.flavour is None else str(conversion.flavour),
+        conversion.encoding,
+        record.marc,
+        record.content_hash,
+        seen_at,
+        seen_at,
+        seen_at,
+        run_id,
+        run_id,
+        False,
+        entries.sort_title,
+        entries.sort_creator,
+        entries.sort_year,
+    ]
+
+
+def new_record_rows(
+    scope: StoreScope,
+    run_id: int,
+    written: Sequence[PreparedRecord],
+    added: list[tuple[str, int]],
+    seen_at: datetime,
+) -> NewRecordRows:
+    """The COPY rows of the ``added`` (local id, new id) among the ``written`` records."""
+    new_ids = dict(added)
+    rows = [
+        [new_ids[record.local_id], *record_values(scope, run_id, record, seen_at)]
+        for record in written
+        if record.local_id in new_ids
+    ]
+    return NewRecordRows(run_id, rows)
 
 
 @dataclass
@@ -129,19 +223,25 @@ def batch_rows(
     added: list[tuple[str, int]],
     replaced: list[tuple[str, int]],
     *,
-    copy: bool,
+    copy: bulk.IndexCopyFormat | None,
 ) -> BatchRows:
     """The id-carrying rows of the ``written`` records (indexed, in batch order), which are
     the ``added`` ones under new ids and the ``replaced`` ones; index rows as a COPY payload
-    when ``copy`` (PostgreSQL)."""
+    formatted by ``copy`` when given (PostgreSQL)."""
     record_ids = dict(added)
     record_ids.update(replaced)
-    index = index_rows(written, record_ids)
+    index: bulk.IndexCopy | bulk.IndexRows
+    if copy is None:
+        index = index_rows(written, record_ids)
+    else:
+        index = copy.payload(
+            (record_ids[r.local_id], r.entries.terms, r.entries.phrases) for r in written
+        )
     return BatchRows(
         added=added,
         replaced=replaced,
         holdings=holding_rows(school_id, written, record_ids),
-        index=bulk.index_copy(*index) if copy else index,
+        index=index,
     )
 
 
@@ -180,21 +280,25 @@ def prepared_ahead(
     sessions: sessionmaker[Session],
     scope: StoreScope,
     folder: WordFolder,
+    *,
+    run_id: int | None = None,
 ) -> Iterator[PreparedBatch]:
-    """``batches`` prepared (likely-written records indexed, on PostgreSQL their rows built)
-    one batch ahead, in a thread.
+    """``batches`` prepared (likely-written records indexed, on PostgreSQL their rows built,
+    the new records' rows too when ``run_id`` says which run writes them) one batch ahead,
+    in a thread.
 
     The input iterator is advanced only by the background thread, one batch at a
     time, so a generator that converts records lazily needs no locking.
     """
     iterator = iter(batches)
+    copy = bulk.IndexCopyFormat()  # used by the one preparing thread only
 
     def next_prepared() -> PreparedBatch | None:
         batch = next(iterator, None)
         if batch is None:
             return None
         ready = prepare_batch(batch)
-        _prepare_likely_written(ready, sessions, scope, folder)
+        _prepare_likely_written(ready, sessions, scope, folder, copy, run_id)
         return ready
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kitapbridge-prepare") as pool:
@@ -209,6 +313,8 @@ def _prepare_likely_written(
     sessions: sessionmaker[Session],
     scope: StoreScope,
     folder: WordFolder,
+    copy: bulk.IndexCopyFormat,
+    run_id: int | None,
 ) -> None:
     with sessions() as session:
         stored = stored_versions(session, scope, [r.local_id for r in ready.prepared])
@@ -229,4 +335,6 @@ def _prepare_likely_written(
             return  # SQLite hands out ids only on insert, in the writer's transaction
         new_ids = bulk.draw_ids(session, RECORDS, len(added))
     added_ids = list(zip(added, new_ids, strict=True))
-    ready.rows = batch_rows(scope.school_id, written, added_ids, replaced, copy=True)
+    ready.rows = batch_rows(scope.school_id, written, added_ids, replaced, copy=copy)
+    if run_id is not None:
+        ready.rows.records = new_record_rows(scope, run_id, written, added_ids, ready.seen_at)

@@ -13,6 +13,7 @@ from test_ingest import first_export, import_export
 from kitapbridge.catalog.indexing import WordFolder
 from kitapbridge.catalog.ingest import IncomingRecord, run_counts, start_run, write_batch
 from kitapbridge.catalog.lookahead import (
+    NEW_RECORD_COLUMNS,
     NumberedRecord,
     PreparedBatch,
     StoreScope,
@@ -172,3 +173,29 @@ def test_rows_built_for_another_decision_are_rebuilt_by_the_writer(
         assert terms_of(session, kz9) == ["kan", "men", "ter"]
         copies = list(session.execute(select(Holding.barcode).where(Holding.record_id == kz9)))
         assert [barcode for (barcode,) in copies] == ["B10"]
+
+
+def test_new_record_rows_built_for_another_run_are_rebuilt_by_the_writer(
+    sessions: sessionmaker[Session],
+) -> None:
+    import_export(sessions, first_export())
+    with sessions() as session:
+        earlier_run = session.scalars(select(ImportRun.id)).one()
+    numbered = [(0, *incoming(book("KZ-9", "Көшпенділер"), holdings=[copy("B9")]))]
+    [ready] = prepared_ahead(
+        [numbered], sessions, scope_of(sessions), WordFolder(), run_id=earlier_run
+    )
+    if ready.rows is not None:  # PostgreSQL: the new record's row names the earlier run
+        assert ready.rows.records is not None
+        [row] = ready.rows.records.rows
+        written = dict(zip(NEW_RECORD_COLUMNS, row, strict=True))
+        assert ready.rows.records.run_id == earlier_run
+        assert (written["local_id"], written["first_seen_run_id"]) == ("KZ-9", earlier_run)
+
+    write_as_new_run(sessions, ready)
+
+    with sessions() as session:
+        record = session.scalars(select(StoredRecord).where(StoredRecord.local_id == "KZ-9")).one()
+        new_run = session.scalars(select(ImportRun.id).order_by(ImportRun.id.desc())).first()
+        assert new_run != earlier_run
+        assert (record.first_seen_run_id, record.last_seen_run_id) == (new_run, new_run)
