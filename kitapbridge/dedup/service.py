@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO, TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog import changes
@@ -73,11 +73,39 @@ class DedupSummary:
     redirects: dict[str, str]
 
 
+@dataclass
+class StoreSnapshot:
+    """What an incremental run starts from, read in one statement (one snapshot)."""
+
+    records: list[MatchRecord]
+    """Every live source record, in record id order (oldest first)."""
+    membership: dict[int, str]
+    """Record id → cluster id as the last run left it (deleted records' too)."""
+    changed: set[int]
+    """Members whose record was modified since a dedup run last compared it."""
+
+
 def match_records(session: Session) -> list[MatchRecord]:
     """Every live source record as a ``MatchRecord``, in record id order (oldest first).
 
     Stored features (``dedup_features``) are reused while the record and the extractor
     are unchanged; the other records are read from their MARC and their features stored.
+    """
+    return read_store(session).records
+
+
+def read_store(session: Session) -> StoreSnapshot:
+    """The records, their stored clusters and which of those are out of date.
+
+    A member is out of date when its record's ``modified_at`` is after its
+    ``decided_at``, or differs from ``source_modified_at`` of its stored features: the
+    version the last committed run read (and, being a member, compared). The second
+    test is the one that cannot be missed: a record an import commits while a run is
+    comparing, after that run read it, is stamped before the run's own stamp, so
+    ``decided_at`` can end up later than the change, but the features the run stores
+    keep the version it read. Records, features and membership come from one
+    statement because on PostgreSQL (READ COMMITTED) each statement sees a newer
+    snapshot: three reads could pair a record's old features with its new stamp.
     """
     statement = (
         select(
@@ -85,23 +113,41 @@ def match_records(session: Session) -> list[MatchRecord]:
             StoredRecord.local_id,
             School.isil,
             StoredRecord.modified_at,
+            StoredRecord.deleted,
             DedupFeatures.feature_version,
             DedupFeatures.source_modified_at,
             DedupFeatures.features,
+            DedupMember.cluster_id,
+            DedupMember.decided_at,
         )
         .join(School, School.id == StoredRecord.school_id)
         .outerjoin(DedupFeatures, DedupFeatures.record_id == StoredRecord.id)
-        .where(StoredRecord.deleted.is_(False))
+        .outerjoin(DedupMember, DedupMember.record_id == StoredRecord.id)
+        # Deleted records only for their membership, which the run then removes.
+        .where(or_(StoredRecord.deleted.is_(False), DedupMember.record_id.is_not(None)))
         .order_by(StoredRecord.id)
         .execution_options(yield_per=STREAM_BATCH)
     )
     records: list[MatchRecord | None] = []
     stale: dict[int, int] = {}  # record id → position in records
     modified: dict[int, datetime] = {}
-    for record_id, local_id, isil, modified_at, version, read_at, data in session.execute(
-        statement
-    ):
-        if version == FEATURE_VERSION and _same_instant(read_at, modified_at):
+    membership: dict[int, str] = {}
+    changed: set[int] = set()
+    for row in session.execute(statement):
+        record_id, local_id, isil, modified_at, deleted, version, read_at, data = row[:8]
+        cluster_id, decided_at = row[8:]
+        read_this_version = _same_instant(read_at, modified_at)
+        if cluster_id is not None:
+            membership[record_id] = cluster_id
+            # Stamps grow strictly per commit: a later change has a later ``modified_at``.
+            # No stored features (clustered before they were kept): ``decided_at`` decides.
+            if not deleted and (
+                (read_at is not None and not read_this_version) or modified_at > decided_at
+            ):
+                changed.add(record_id)
+        if deleted:
+            continue
+        if version == FEATURE_VERSION and read_this_version:
             records.append(features_from_json(record_id, data, isil, local_id))
         else:
             stale[record_id] = len(records)
@@ -109,7 +155,7 @@ def match_records(session: Session) -> list[MatchRecord]:
             records.append(None)  # read from its MARC below
     if stale:
         _extract_and_store(session, records, stale, modified)
-    return [record for record in records if record is not None]
+    return StoreSnapshot([record for record in records if record is not None], membership, changed)
 
 
 def _same_instant(stored: datetime | None, current: datetime) -> bool:
@@ -175,22 +221,14 @@ def run_dedup(
     ``full`` compares every candidate pair again. Staff constraints apply either way.
     A changed ``policy`` reaches records already clustered only with ``full``.
     """
-    records = match_records(session)
-    previous = stored_membership(session)
-    changed: set[int] = set()
-    if not full:
-        statement = (
-            select(StoredRecord.id)
-            .join(DedupMember, DedupMember.record_id == StoredRecord.id)
-            .where(StoredRecord.modified_at > DedupMember.decided_at)
-        )
-        changed.update(session.scalars(statement))
+    snapshot = read_store(session)
+    records, previous, changed = snapshot.records, snapshot.membership, snapshot.changed
     constraints = stored_constraints(session)
     run = deduplicate(
         records,
         constraints,
         previous=None if full else previous,
-        changed=changed,
+        changed=frozenset() if full else changed,
         policy=policy,
     )
     now = changes.stamp(session).at
