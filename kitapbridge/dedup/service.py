@@ -21,6 +21,7 @@ from kitapbridge.catalog import changes
 from kitapbridge.catalog.models import AuditEntry, School, StoredRecord
 from kitapbridge.catalog.records import marc_of
 from kitapbridge.dedup.clustering import (
+    ClusteringResult,
     ConstraintConflict,
     ConstraintKind,
     LinkConstraint,
@@ -238,10 +239,17 @@ def run_dedup(
         if full
         else changed | (set(run.clustering.membership) - set(previous))
     )
-    _write_membership(session, run.clustering.membership, previous, constraints, now, compared)
-    _write_review(session, run.clustering.review, run.clustering.membership, now)
-    _write_redirects(session, run.clustering.redirects, now)
-    for conflict in run.clustering.conflicts:
+    clustering = run.clustering
+    # The stamp waited for any staff decision that committed while this run compared:
+    # its constraints bind this run's clusters too, and its clusters are what is stored.
+    decided = stored_constraints(session)
+    if decided != constraints:
+        clustering, constraints = _with_constraints(clustering, decided), decided
+        previous = stored_membership(session)
+    _write_membership(session, clustering.membership, previous, constraints, now, compared)
+    _write_review(session, clustering.review, clustering.membership, now)
+    _write_redirects(session, clustering.redirects, now)
+    for conflict in clustering.conflicts:
         logger.warning(
             "dedup constraint conflict: %s-%s (%s): %s",
             conflict.must_link.record_a,
@@ -249,15 +257,32 @@ def run_dedup(
             conflict.must_link.staff,
             conflict.reason,
         )
-    clusters = run.clustering.clusters
+    clusters = clustering.clusters
     return DedupSummary(
         records=len(records),
         compared=run.compared,
         clusters=len(clusters),
         multi_record_clusters=sum(1 for members in clusters.values() if len(members) > 1),
         review_open=_count_open_review(session),
-        conflicts=run.clustering.conflicts,
-        redirects=run.clustering.redirects,
+        conflicts=clustering.conflicts,
+        redirects=clustering.redirects,
+    )
+
+
+def _with_constraints(
+    clustering: ClusteringResult, constraints: Sequence[LinkConstraint]
+) -> ClusteringResult:
+    """``clustering`` with ``constraints`` applied as ``recluster`` applies them."""
+    membership = clustering.membership
+    result = cluster_records(membership, [], constraints, previous=membership)
+    # A cluster id this run retired may be retired again: redirect it to the last one.
+    redirects = {old: result.redirects.get(new, new) for old, new in clustering.redirects.items()}
+    return ClusteringResult(
+        clusters=result.clusters,
+        membership=result.membership,
+        review=clustering.review,
+        conflicts=[*clustering.conflicts, *result.conflicts],
+        redirects={**redirects, **result.redirects},
     )
 
 
@@ -389,10 +414,12 @@ def write_clusters_csv(session: Session, out: TextIO) -> int:
 
 def recluster(session: Session) -> None:
     """Apply the stored constraints to the stored clusters without comparing any pair."""
+    # Stamped before reading: no dedup run can commit clusters between this read and
+    # the write (no pair is compared, so the lock is held for the reads and writes only).
+    now = changes.stamp(session).at
     previous = stored_membership(session)
     constraints = stored_constraints(session)
     result = cluster_records(previous, [], constraints, previous=previous)
-    now = changes.stamp(session).at
     _write_membership(session, result.membership, previous, constraints, now)
     _write_redirects(session, result.redirects, now)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from dedup_records import book
@@ -14,30 +15,38 @@ from kitapbridge.catalog.models import StoredRecord
 from kitapbridge.dedup import service
 from kitapbridge.dedup.models import DedupMember
 
-IMPORT_TIMEOUT = 60.0
+COMMIT_TIMEOUT = 60.0
 
 
-def _import_while_dedup_waits(
-    session: Session, factory: sessionmaker[Session], before: str, isil: str, record: Any
+def _commit_while_dedup_waits(
+    session: Session, before: str, commit: Callable[[], None]
 ) -> list[bool]:
-    """Commit ``record``'s import from another connection (and thread) just before the
-    dedup session's first statement that starts with ``before``; returns a list that
-    holds True once the import has committed."""
+    """Run ``commit`` (its own session, so another connection) in another thread just
+    before the dedup session's first statement that starts with ``before``; returns a
+    list that holds True once it has committed."""
     committed: list[bool] = []
 
-    def import_now(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def commit_now(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if committed or not statement.lstrip().upper().startswith(before):
             return
-        # Another thread: were the import to wait on a lock this run holds, the test
-        # fails on the timeout instead of hanging.
-        worker = threading.Thread(target=_import, args=(factory, isil, [record]))
+        # Another thread: were it to wait on a lock this run holds, the test fails on
+        # the timeout instead of hanging.
+        worker = threading.Thread(target=commit)
         worker.start()
-        worker.join(IMPORT_TIMEOUT)
-        assert not worker.is_alive(), "the import waited on the dedup run"
+        worker.join(COMMIT_TIMEOUT)
+        assert not worker.is_alive(), "the concurrent commit waited on the dedup run"
         committed.append(True)
 
-    event.listen(session.connection(), "before_cursor_execute", import_now)
+    event.listen(session.connection(), "before_cursor_execute", commit_now)
     return committed
+
+
+def _after_the_comparison(factory: sessionmaker[Session]) -> str:
+    """Where a concurrent commit lands in a run: on PostgreSQL after the comparison,
+    just before the run's stamp; SQLite has one writer, so before the run's first
+    write (the stored features of the records it read from their MARC)."""
+    postgresql = factory.kw["bind"].dialect.name == "postgresql"
+    return "UPDATE CATALOG_CHANGES" if postgresql else "DELETE FROM DEDUP_FEATURES"
 
 
 def _stamps(factory: sessionmaker[Session], record_id: int) -> tuple[Any, Any]:
@@ -64,14 +73,12 @@ def test_a_record_imported_during_a_run_is_compared_again_by_the_next(
     _import(sessions, "KZ-C", [_incoming("c1", _alippe("ӘЛІППЕ"), "C1")])
     ids = _ids(sessions)
     # c1 is new: the run reads it as Әліппе and compares it, and meanwhile KZ-C's next
-    # export turns c1 into Абай жолы. On PostgreSQL the import commits after the
-    # comparison, just before the run's stamp; SQLite has one writer, so it commits
-    # before the run's first write (the stored features of c1), after the run's read.
-    postgresql = sessions.kw["bind"].dialect.name == "postgresql"
-    before = "UPDATE CATALOG_CHANGES" if postgresql else "DELETE FROM DEDUP_FEATURES"
+    # export turns c1 into Абай жолы.
     abai = _incoming("c1", book("Абай жолы", year=2012), "C1")
     with sessions.begin() as session:
-        committed = _import_while_dedup_waits(session, sessions, before, "KZ-C", abai)
+        committed = _commit_while_dedup_waits(
+            session, _after_the_comparison(sessions), lambda: _import(sessions, "KZ-C", [abai])
+        )
         racing = service.run_dedup(session)
     assert committed == [True]
     assert racing.compared == 3  # c1 (as read: Әліппе) against a1, b1 and b2
@@ -113,3 +120,36 @@ def test_a_run_with_nothing_changed_since_the_last_compares_nothing(
         # Nothing re-stamped: a harvester asking for changes since then gets none.
         assert _decided(session) == decided
         assert service.stored_membership(session) == membership
+
+
+def test_a_staff_split_committed_during_a_run_is_kept(
+    sessions: sessionmaker[Session],  # noqa: F811
+) -> None:
+    with sessions.begin() as session:
+        service.run_dedup(session, full=True)
+    ids = _ids(sessions)
+    # b1 edited (still the same Әліппе): the run compares it again and re-places it.
+    b2 = _incoming("b2", _alippe("Әліппе", 2019), "B2")  # unchanged
+    _import(sessions, "KZ-B", [_incoming("b1", _alippe("Alippe"), "B1"), b2])
+
+    def split() -> None:
+        with sessions.begin() as staff_session:
+            parts = [[ids["a1"]], [ids["b1"]]]
+            why = "B's copy is the Latin-script edition"
+            service.split_cluster(
+                staff_session, f"c{ids['a1']}", parts, staff="Айгерім", reason=why
+            )
+
+    with sessions.begin() as session:
+        committed = _commit_while_dedup_waits(session, _after_the_comparison(sessions), split)
+        racing = service.run_dedup(session)
+    assert committed == [True]
+    assert racing.compared == 2  # b1 against a1 and b2
+    with sessions() as session:
+        assert service.cluster_members(session, f"c{ids['a1']}") == [ids["a1"]]
+        assert service.cluster_members(session, f"c{ids['b1']}") == [ids["b1"]]
+        assert service.cluster_members(session, f"c{ids['a2']}") == [ids["a2"]]
+        assert service.cluster_members(session, f"c{ids['b2']}") == [ids["b2"]]
+    with sessions.begin() as session:
+        settled = service.run_dedup(session)
+    assert (settled.compared, settled.clusters, settled.multi_record_clusters) == (0, 4, 0)
