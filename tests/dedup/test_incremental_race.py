@@ -153,3 +153,40 @@ def test_a_staff_split_committed_during_a_run_is_kept(
     with sessions.begin() as session:
         settled = service.run_dedup(session)
     assert (settled.compared, settled.clusters, settled.multi_record_clusters) == (0, 4, 0)
+
+
+def test_a_run_committed_during_a_staff_split_is_kept(
+    sessions: sessionmaker[Session],  # noqa: F811
+) -> None:
+    with sessions.begin() as session:
+        service.run_dedup(session, full=True)
+    ids = _ids(sessions)
+    # b1 is now Абай жолы: the next run moves it from a1's cluster to a2's.
+    b2 = _incoming("b2", _alippe("Әліппе", 2019), "B2")  # unchanged
+    _import(sessions, "KZ-B", [_incoming("b1", book("Абай жолы", year=2012), "B1"), b2])
+
+    def dedup() -> None:
+        with sessions.begin() as dedup_session:
+            assert service.run_dedup(dedup_session).compared == 1  # b1 against a2
+
+    # The split is checked against the cluster as it was ({a1, b1}); the run that moves
+    # b1 out of it commits before the split's stamp (on SQLite, before its first write).
+    postgresql = sessions.kw["bind"].dialect.name == "postgresql"
+    before = "UPDATE CATALOG_CHANGES" if postgresql else "INSERT INTO AUDIT"
+    with sessions.begin() as session:
+        committed = _commit_while_dedup_waits(session, before, dedup)
+        parts = [[ids["a1"]], [ids["b1"]]]
+        why = "B's copy is the Latin-script edition"
+        service.split_cluster(session, f"c{ids['a1']}", parts, staff="Айгерім", reason=why)
+    assert committed == [True]
+    with sessions() as session:
+        membership = service.stored_membership(session)
+    # b1 stays where the run placed it (the split holds: it is not with a1).
+    assert membership == {
+        ids["a1"]: f"c{ids['a1']}",
+        ids["a2"]: f"c{ids['a2']}",
+        ids["b1"]: f"c{ids['a2']}",
+        ids["b2"]: f"c{ids['b2']}",
+    }
+    with sessions.begin() as session:
+        assert service.run_dedup(session).compared == 0
