@@ -217,8 +217,9 @@ def run_dedup(
 ) -> DedupSummary:
     """Cluster the store's records (``kitapbridge dedup [--full]``).
 
-    Incremental (the default): records new since the last run, or modified after their
-    cluster was decided, are compared with everything; the others keep their clusters.
+    Incremental (the default): records new since the last run, or modified since a run
+    last read them (``read_store``), are compared with everything; the others keep their
+    clusters. Nothing is locked while comparing: the catalog is stamped after.
     ``full`` compares every candidate pair again. Staff constraints apply either way.
     A changed ``policy`` reaches records already clustered only with ``full``.
     """
