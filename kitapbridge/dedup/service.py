@@ -223,9 +223,11 @@ def run_dedup(
     ``full`` compares every candidate pair again. Staff constraints apply either way.
     A changed ``policy`` reaches records already clustered only with ``full``.
     """
+    # Constraints before clusters: a staff decision committed after this read is found
+    # after the stamp below, whether or not the clusters read next show it.
+    constraints = stored_constraints(session)
     snapshot = read_store(session)
     records, previous, changed = snapshot.records, snapshot.membership, snapshot.changed
-    constraints = stored_constraints(session)
     run = deduplicate(
         records,
         constraints,
