@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO, TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog import changes
 from kitapbridge.catalog.models import AuditEntry, School, StoredRecord
 from kitapbridge.catalog.records import marc_of
 from kitapbridge.dedup.clustering import (
+    ClusteringResult,
     ConstraintConflict,
     ConstraintKind,
     LinkConstraint,
@@ -73,11 +74,39 @@ class DedupSummary:
     redirects: dict[str, str]
 
 
+@dataclass
+class StoreSnapshot:
+    """What an incremental run starts from, read in one statement (one snapshot)."""
+
+    records: list[MatchRecord]
+    """Every live source record, in record id order (oldest first)."""
+    membership: dict[int, str]
+    """Record id → cluster id as the last run left it (deleted records' too)."""
+    changed: set[int]
+    """Members whose record was modified since a dedup run last compared it."""
+
+
 def match_records(session: Session) -> list[MatchRecord]:
     """Every live source record as a ``MatchRecord``, in record id order (oldest first).
 
     Stored features (``dedup_features``) are reused while the record and the extractor
     are unchanged; the other records are read from their MARC and their features stored.
+    """
+    return read_store(session).records
+
+
+def read_store(session: Session) -> StoreSnapshot:
+    """The records, their stored clusters and which of those are out of date.
+
+    A member is out of date when its record's ``modified_at`` is after its
+    ``decided_at``, or differs from ``source_modified_at`` of its stored features: the
+    version the last committed run read (and, being a member, compared). The second
+    test is the one that cannot be missed: a record an import commits while a run is
+    comparing, after that run read it, is stamped before the run's own stamp, so
+    ``decided_at`` can end up later than the change, but the features the run stores
+    keep the version it read. Records, features and membership come from one
+    statement because on PostgreSQL (READ COMMITTED) each statement sees a newer
+    snapshot: three reads could pair a record's old features with its new stamp.
     """
     statement = (
         select(
@@ -85,23 +114,41 @@ def match_records(session: Session) -> list[MatchRecord]:
             StoredRecord.local_id,
             School.isil,
             StoredRecord.modified_at,
+            StoredRecord.deleted,
             DedupFeatures.feature_version,
             DedupFeatures.source_modified_at,
             DedupFeatures.features,
+            DedupMember.cluster_id,
+            DedupMember.decided_at,
         )
         .join(School, School.id == StoredRecord.school_id)
         .outerjoin(DedupFeatures, DedupFeatures.record_id == StoredRecord.id)
-        .where(StoredRecord.deleted.is_(False))
+        .outerjoin(DedupMember, DedupMember.record_id == StoredRecord.id)
+        # Deleted records only for their membership, which the run then removes.
+        .where(or_(StoredRecord.deleted.is_(False), DedupMember.record_id.is_not(None)))
         .order_by(StoredRecord.id)
         .execution_options(yield_per=STREAM_BATCH)
     )
     records: list[MatchRecord | None] = []
     stale: dict[int, int] = {}  # record id → position in records
     modified: dict[int, datetime] = {}
-    for record_id, local_id, isil, modified_at, version, read_at, data in session.execute(
-        statement
-    ):
-        if version == FEATURE_VERSION and _same_instant(read_at, modified_at):
+    membership: dict[int, str] = {}
+    changed: set[int] = set()
+    for row in session.execute(statement):
+        record_id, local_id, isil, modified_at, deleted, version, read_at, data = row[:8]
+        cluster_id, decided_at = row[8:]
+        read_this_version = _same_instant(read_at, modified_at)
+        if cluster_id is not None:
+            membership[record_id] = cluster_id
+            # Stamps grow strictly per commit: a later change has a later ``modified_at``.
+            # No stored features (clustered before they were kept): ``decided_at`` decides.
+            if not deleted and (
+                (read_at is not None and not read_this_version) or modified_at > decided_at
+            ):
+                changed.add(record_id)
+        if deleted:
+            continue
+        if version == FEATURE_VERSION and read_this_version:
             records.append(features_from_json(record_id, data, isil, local_id))
         else:
             stale[record_id] = len(records)
@@ -109,7 +156,7 @@ def match_records(session: Session) -> list[MatchRecord]:
             records.append(None)  # read from its MARC below
     if stale:
         _extract_and_store(session, records, stale, modified)
-    return [record for record in records if record is not None]
+    return StoreSnapshot([record for record in records if record is not None], membership, changed)
 
 
 def _same_instant(stored: datetime | None, current: datetime) -> bool:
@@ -170,27 +217,22 @@ def run_dedup(
 ) -> DedupSummary:
     """Cluster the store's records (``kitapbridge dedup [--full]``).
 
-    Incremental (the default): records new since the last run, or modified after their
-    cluster was decided, are compared with everything; the others keep their clusters.
+    Incremental (the default): records new since the last run, or modified since a run
+    last read them (``read_store``), are compared with everything; the others keep their
+    clusters. Nothing is locked while comparing: the catalog is stamped after.
     ``full`` compares every candidate pair again. Staff constraints apply either way.
     A changed ``policy`` reaches records already clustered only with ``full``.
     """
-    records = match_records(session)
-    previous = stored_membership(session)
-    changed: set[int] = set()
-    if not full:
-        statement = (
-            select(StoredRecord.id)
-            .join(DedupMember, DedupMember.record_id == StoredRecord.id)
-            .where(StoredRecord.modified_at > DedupMember.decided_at)
-        )
-        changed.update(session.scalars(statement))
+    # Constraints before clusters: a staff decision committed after this read is found
+    # after the stamp below, whether or not the clusters read next show it.
     constraints = stored_constraints(session)
+    snapshot = read_store(session)
+    records, previous, changed = snapshot.records, snapshot.membership, snapshot.changed
     run = deduplicate(
         records,
         constraints,
         previous=None if full else previous,
-        changed=changed,
+        changed=frozenset() if full else changed,
         policy=policy,
     )
     now = changes.stamp(session).at
@@ -200,10 +242,17 @@ def run_dedup(
         if full
         else changed | (set(run.clustering.membership) - set(previous))
     )
-    _write_membership(session, run.clustering.membership, previous, constraints, now, compared)
-    _write_review(session, run.clustering.review, run.clustering.membership, now)
-    _write_redirects(session, run.clustering.redirects, now)
-    for conflict in run.clustering.conflicts:
+    clustering = run.clustering
+    # The stamp waited for any staff decision that committed while this run compared:
+    # its constraints bind this run's clusters too, and its clusters are what is stored.
+    decided = stored_constraints(session)
+    if decided != constraints:
+        clustering, constraints = _with_constraints(clustering, decided), decided
+        previous = stored_membership(session)
+    _write_membership(session, clustering.membership, previous, constraints, now, compared)
+    _write_review(session, clustering.review, clustering.membership, now)
+    _write_redirects(session, clustering.redirects, now)
+    for conflict in clustering.conflicts:
         logger.warning(
             "dedup constraint conflict: %s-%s (%s): %s",
             conflict.must_link.record_a,
@@ -211,15 +260,32 @@ def run_dedup(
             conflict.must_link.staff,
             conflict.reason,
         )
-    clusters = run.clustering.clusters
+    clusters = clustering.clusters
     return DedupSummary(
         records=len(records),
         compared=run.compared,
         clusters=len(clusters),
         multi_record_clusters=sum(1 for members in clusters.values() if len(members) > 1),
         review_open=_count_open_review(session),
-        conflicts=run.clustering.conflicts,
-        redirects=run.clustering.redirects,
+        conflicts=clustering.conflicts,
+        redirects=clustering.redirects,
+    )
+
+
+def _with_constraints(
+    clustering: ClusteringResult, constraints: Sequence[LinkConstraint]
+) -> ClusteringResult:
+    """``clustering`` with ``constraints`` applied as ``recluster`` applies them."""
+    membership = clustering.membership
+    result = cluster_records(membership, [], constraints, previous=membership)
+    # A cluster id this run retired may be retired again: redirect it to the last one.
+    redirects = {old: result.redirects.get(new, new) for old, new in clustering.redirects.items()}
+    return ClusteringResult(
+        clusters=result.clusters,
+        membership=result.membership,
+        review=clustering.review,
+        conflicts=[*clustering.conflicts, *result.conflicts],
+        redirects={**redirects, **result.redirects},
     )
 
 
@@ -351,10 +417,12 @@ def write_clusters_csv(session: Session, out: TextIO) -> int:
 
 def recluster(session: Session) -> None:
     """Apply the stored constraints to the stored clusters without comparing any pair."""
+    # Stamped before reading: no dedup run can commit clusters between this read and
+    # the write (no pair is compared, so the lock is held for the reads and writes only).
+    now = changes.stamp(session).at
     previous = stored_membership(session)
     constraints = stored_constraints(session)
     result = cluster_records(previous, [], constraints, previous=previous)
-    now = changes.stamp(session).at
     _write_membership(session, result.membership, previous, constraints, now)
     _write_redirects(session, result.redirects, now)
 
