@@ -24,7 +24,7 @@ from kitapbridge.catalog.records import StoredRecordError, marc_of
 from kitapbridge.dedup import union_search
 from kitapbridge.sru_server import diagnostics as diag
 from kitapbridge.sru_server.record_schemas import RecordSchema
-from kitapbridge.sru_server.rendered_records import RenderedRecords
+from kitapbridge.sru_server.rendered_records import RenderedRecords, serialized
 from kitapbridge.sru_server.results import RetrievedRecord, SurrogateDiagnostic
 
 logger = logging.getLogger(__name__)
@@ -126,9 +126,9 @@ class UnionCatalog:
         records: list[Retrieved] = []
         for position, cluster_id in enumerate(cluster_ids, start=first):
             snapshot = snapshots[cluster_id]
-            element = cached[cluster_id]
-            if element is not None:
-                records.append(RetrievedRecord(position, cluster_id, None, element))
+            rendering = cached[cluster_id]
+            if rendering is not None:
+                records.append(RetrievedRecord(position, cluster_id, None, rendering))
                 continue
             if not snapshot.members:  # every member deleted since the result was made
                 records.append(SurrogateDiagnostic(position, diag.RecordTemporarilyUnavailable()))
@@ -210,9 +210,9 @@ class SchoolCatalog:
         marc = catalog_search.stored_marc(connection, missing)
         records: list[Retrieved] = []
         for position, record_id in enumerate(ids, start=first):
-            element = cached.get(record_id)
-            if element is not None:
-                records.append(RetrievedRecord(position, str(record_id), None, element))
+            rendering = cached.get(record_id)
+            if rendering is not None:
+                records.append(RetrievedRecord(position, str(record_id), None, rendering))
                 continue
             if record_id not in marc:  # deleted since the result was made
                 records.append(SurrogateDiagnostic(position, diag.RecordTemporarilyUnavailable()))
@@ -252,9 +252,9 @@ def render(
 ) -> Retrieved:
     """``record`` rendered in ``schema`` and kept for reuse; diagnostic 67 if it cannot be."""
     try:
-        element = schema.render(record)
+        rendering = serialized(schema.render(record))
     except Exception:  # a crosswalk failing on one record must not fail the page
         logger.exception("SRU: record %s cannot be rendered as %s", identifier, schema.name)
         return SurrogateDiagnostic(position, diag.RecordNotInSchema(schema.identifier))
-    renderings.put(version, schema.identifier, element)
-    return RetrievedRecord(position, identifier, record, element)
+    renderings.put(version, schema.identifier, rendering)
+    return RetrievedRecord(position, identifier, record, rendering)
