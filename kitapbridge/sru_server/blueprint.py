@@ -131,7 +131,8 @@ def sru(isil: str | None = None) -> Response:
         if isinstance(parsed, ScanRequest):
             body = scan_response(parsed, service.scan(parsed, database))
         else:
-            result = service.search(parsed, database)
+            seen: CatalogVersion | None = request.environ.get(VERSION_KEY)
+            result = service.search(parsed, database, seen.version if seen else None)
             body = search_retrieve_response(parsed, result)
             if result.result_set_id is not None and result.result_set_ttl:
                 result_set = (result.result_set_id, result.result_set_ttl)

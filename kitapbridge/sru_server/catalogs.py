@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 Retrieved = RetrievedRecord | SurrogateDiagnostic
 
 
+def state_at(version: int) -> str:
+    """``Catalog.state`` at this catalog change version (``catalog.changes``)."""
+    return repr(version)
+
+
 class Catalog(Protocol):
     """What the SRU service asks of a database, whatever its hits are."""
 
@@ -79,7 +84,7 @@ class UnionCatalog:
         self._renderings = renderings
 
     def state(self, connection: Connection) -> str:
-        return repr(union_search.last_change(connection))
+        return state_at(union_search.last_change(connection))
 
     def hits(
         self, connection: Connection, query: Query, sort: Sort, school: str | None, limit: int
@@ -142,7 +147,7 @@ class UnionCatalog:
             records.append(
                 render(self._renderings, position, cluster_id, record, snapshot.version, schema)
             )
-        return records, repr(seen) if seen is not None else None
+        return records, state_at(seen) if seen is not None else None
 
     def marc_records(self, connection: Connection, ids: Sequence[int]) -> list[Record]:
         snapshots = union_search.cluster_snapshots(connection, [f"c{anchor}" for anchor in ids])
@@ -164,7 +169,7 @@ class SchoolCatalog:
         self._renderings = renderings
 
     def state(self, connection: Connection) -> str:
-        return repr(catalog_search.last_change(connection))
+        return state_at(catalog_search.last_change(connection))
 
     def hits(
         self, connection: Connection, query: Query, sort: Sort, school: str | None, limit: int
@@ -200,7 +205,7 @@ class SchoolCatalog:
     ) -> tuple[list[Retrieved], str | None]:
         """Stored records, rendered (or reused) in ``schema``; MARC read only when needed."""
         versions, last_change = catalog_search.record_versions(connection, ids)
-        seen = repr(last_change) if versions else None
+        seen = state_at(last_change) if versions and last_change is not None else None
         cached = {
             i: self._renderings.get(("record", i, versions[i]), schema.identifier)
             for i in ids
