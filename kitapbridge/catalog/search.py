@@ -32,6 +32,7 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Connection,
+    Select,
     and_,
     any_,
     bindparam,
@@ -45,6 +46,7 @@ from sqlalchemy import (
     tuple_,
     union,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from kitapbridge.catalog import changes
@@ -166,14 +168,29 @@ def hits(
 
     What a result set keeps so that every page of it, at any depth, is a slice.
     """
-    statement = (
-        select(StoredRecord.id)
-        .where(_filter(session, query, school, False))
-        .order_by(*order_by(sort))
-        .limit(limit + 1)
-    )
-    found = list(session.scalars(statement))
+    statement = select(StoredRecord.id).where(_filter(session, query, school, False))
+    found = ids_in_order(session, statement, order_by(sort), limit + 1)
     return found if len(found) <= limit else None
+
+
+def ids_in_order(session: Reader, ids: Select[Any], order: list[Any], limit: int) -> list[int]:
+    """The first ``limit`` values of ``ids``' one column in ``order``.
+
+    On PostgreSQL as one array value: a hit list has up to ``limit`` rows, and fetching
+    them one row each cost 15 times the CPU (150 against 10 ms for 100,000 ids) and
+    twice the server's time. The rows are numbered in ``order`` and aggregated in that
+    numbering, so the array's order is the ORDER BY's, not the plan's.
+    """
+    ordered = ids.order_by(*order).limit(limit)
+    bind = session.get_bind() if isinstance(session, Session) else session
+    if bind.dialect.name != "postgresql":
+        return list(session.scalars(ordered))
+    numbered = ordered.add_columns(
+        func.row_number().over(order_by=order).label("hit_position")
+    ).subquery()
+    hit = next(iter(numbered.c))
+    found = session.scalar(select(func.array_agg(aggregate_order_by(hit, numbered.c.hit_position))))
+    return list(found) if found is not None else []
 
 
 def record_versions(

@@ -66,6 +66,7 @@ from kitapbridge.catalog.records import marc_of
 from kitapbridge.catalog.search import (
     compile_query,
     id_tokens,
+    ids_in_order,
     in_bound_list,
     range_condition,
     stored_marc,
@@ -157,8 +158,9 @@ def cluster_hits(
     keeps the list, and later pages at any depth are slices of it.
     """
     matched = _matching_clusters(connection, query, sort, school).subquery()
-    statement = select(matched.c.anchor).order_by(*_cluster_order(matched, sort)).limit(limit + 1)
-    anchors = list(connection.scalars(statement))
+    anchors = ids_in_order(
+        connection, select(matched.c.anchor), _cluster_order(matched, sort), limit + 1
+    )
     return anchors if len(anchors) <= limit else None
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
+from lxml import etree
 from sqlalchemy import Engine
 
 from kitapbridge.catalog import changes
@@ -30,6 +31,7 @@ from kitapbridge.sru_server.request import (
 )
 from kitapbridge.sru_server.response import (
     CONTENT_TYPES,
+    Document,
     diagnostic_response,
     explain_response,
     scan_response,
@@ -116,6 +118,7 @@ def sru(isil: str | None = None) -> Response:
     database = Database(path=request.path.lstrip("/"), school=isil)
     description = _description(database, settings)
     result_set: tuple[str, int] | None = None
+    body: Document | etree._Element
     try:
         service.check_database(database)
         parsed = parse_request(
@@ -128,7 +131,8 @@ def sru(isil: str | None = None) -> Response:
         if isinstance(parsed, ScanRequest):
             body = scan_response(parsed, service.scan(parsed, database))
         else:
-            result = service.search(parsed, database)
+            seen: CatalogVersion | None = request.environ.get(VERSION_KEY)
+            result = service.search(parsed, database, seen.version if seen else None)
             body = search_retrieve_response(parsed, result)
             if result.result_set_id is not None and result.result_set_ttl:
                 result_set = (result.result_set_id, result.result_set_ttl)

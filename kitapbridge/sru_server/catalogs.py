@@ -24,12 +24,17 @@ from kitapbridge.catalog.records import StoredRecordError, marc_of
 from kitapbridge.dedup import union_search
 from kitapbridge.sru_server import diagnostics as diag
 from kitapbridge.sru_server.record_schemas import RecordSchema
-from kitapbridge.sru_server.rendered_records import RenderedRecords
+from kitapbridge.sru_server.rendered_records import RenderedRecords, serialized
 from kitapbridge.sru_server.results import RetrievedRecord, SurrogateDiagnostic
 
 logger = logging.getLogger(__name__)
 
 Retrieved = RetrievedRecord | SurrogateDiagnostic
+
+
+def state_at(version: int) -> str:
+    """``Catalog.state`` at this catalog change version (``catalog.changes``)."""
+    return repr(version)
 
 
 class Catalog(Protocol):
@@ -79,7 +84,7 @@ class UnionCatalog:
         self._renderings = renderings
 
     def state(self, connection: Connection) -> str:
-        return repr(union_search.last_change(connection))
+        return state_at(union_search.last_change(connection))
 
     def hits(
         self, connection: Connection, query: Query, sort: Sort, school: str | None, limit: int
@@ -126,9 +131,9 @@ class UnionCatalog:
         records: list[Retrieved] = []
         for position, cluster_id in enumerate(cluster_ids, start=first):
             snapshot = snapshots[cluster_id]
-            element = cached[cluster_id]
-            if element is not None:
-                records.append(RetrievedRecord(position, cluster_id, None, element))
+            rendering = cached[cluster_id]
+            if rendering is not None:
+                records.append(RetrievedRecord(position, cluster_id, None, rendering))
                 continue
             if not snapshot.members:  # every member deleted since the result was made
                 records.append(SurrogateDiagnostic(position, diag.RecordTemporarilyUnavailable()))
@@ -142,7 +147,7 @@ class UnionCatalog:
             records.append(
                 render(self._renderings, position, cluster_id, record, snapshot.version, schema)
             )
-        return records, repr(seen) if seen is not None else None
+        return records, state_at(seen) if seen is not None else None
 
     def marc_records(self, connection: Connection, ids: Sequence[int]) -> list[Record]:
         snapshots = union_search.cluster_snapshots(connection, [f"c{anchor}" for anchor in ids])
@@ -164,7 +169,7 @@ class SchoolCatalog:
         self._renderings = renderings
 
     def state(self, connection: Connection) -> str:
-        return repr(catalog_search.last_change(connection))
+        return state_at(catalog_search.last_change(connection))
 
     def hits(
         self, connection: Connection, query: Query, sort: Sort, school: str | None, limit: int
@@ -200,7 +205,7 @@ class SchoolCatalog:
     ) -> tuple[list[Retrieved], str | None]:
         """Stored records, rendered (or reused) in ``schema``; MARC read only when needed."""
         versions, last_change = catalog_search.record_versions(connection, ids)
-        seen = repr(last_change) if versions else None
+        seen = state_at(last_change) if versions and last_change is not None else None
         cached = {
             i: self._renderings.get(("record", i, versions[i]), schema.identifier)
             for i in ids
@@ -210,9 +215,9 @@ class SchoolCatalog:
         marc = catalog_search.stored_marc(connection, missing)
         records: list[Retrieved] = []
         for position, record_id in enumerate(ids, start=first):
-            element = cached.get(record_id)
-            if element is not None:
-                records.append(RetrievedRecord(position, str(record_id), None, element))
+            rendering = cached.get(record_id)
+            if rendering is not None:
+                records.append(RetrievedRecord(position, str(record_id), None, rendering))
                 continue
             if record_id not in marc:  # deleted since the result was made
                 records.append(SurrogateDiagnostic(position, diag.RecordTemporarilyUnavailable()))
@@ -252,9 +257,9 @@ def render(
 ) -> Retrieved:
     """``record`` rendered in ``schema`` and kept for reuse; diagnostic 67 if it cannot be."""
     try:
-        element = schema.render(record)
+        rendering = serialized(schema.render(record))
     except Exception:  # a crosswalk failing on one record must not fail the page
         logger.exception("SRU: record %s cannot be rendered as %s", identifier, schema.name)
         return SurrogateDiagnostic(position, diag.RecordNotInSchema(schema.identifier))
-    renderings.put(version, schema.identifier, element)
-    return RetrievedRecord(position, identifier, record, element)
+    renderings.put(version, schema.identifier, rendering)
+    return RetrievedRecord(position, identifier, record, rendering)

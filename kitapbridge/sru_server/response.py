@@ -8,7 +8,8 @@ answers in ``http://www.loc.gov/zing/srw/``; 2.0 in the OASIS namespaces.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -18,6 +19,7 @@ from kitapbridge.cql.serialize import XCQL_NAMESPACE
 from kitapbridge.sru_server.diagnostics import RecordNotInSchema, SRUDiagnostic
 from kitapbridge.sru_server.explain import ZEEREX_SCHEMA
 from kitapbridge.sru_server.record_schemas import DIAGNOSTIC_SCHEMA, RecordSchema
+from kitapbridge.sru_server.rendered_records import serialized
 from kitapbridge.sru_server.request import (
     ExplainRequest,
     Operation,
@@ -113,10 +115,30 @@ class _Names:
         return element
 
 
-def search_retrieve_response(
-    request: SearchRetrieveRequest, result: SearchResult
-) -> etree._Element:
+RECORD_PLACEHOLDER = "kitapbridge-record"
+"""Target of the processing instruction standing for a record's XML until ``serialize``."""
+_PLACEHOLDERS = re.compile(rb"<\?" + RECORD_PLACEHOLDER.encode() + rb" (\d+)\?>")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A response tree with its records' XML kept serialized: ``serialize`` writes
+    ``records[n]`` where the tree has ``<?kitapbridge-record n?>``.
+
+    Records arrive serialized (``rendered_records``): putting their bytes in place costs
+    nothing, where parsing or copying them into the tree cost more than building the
+    rest of the response. No request can forge a placeholder: ``<`` in text and
+    attributes is always escaped, and the only other processing instruction (the
+    stylesheet's) cannot contain ``?>``.
+    """
+
+    root: etree._Element
+    records: Sequence[bytes] = ()
+
+
+def search_retrieve_response(request: SearchRetrieveRequest, result: SearchResult) -> Document:
     """``searchRetrieveResponse`` for a search that ran (possibly with non-fatal diagnostics)."""
+    spliced: list[bytes] = []
     names = _Names.of(request.version)
     root = names.root("searchRetrieveResponse", names.main)
     if not request.version.is_2:
@@ -129,7 +151,7 @@ def search_retrieve_response(
     if result.records:
         records = names.sub(root, "records")
         for record in result.records:
-            _record(records, names, request, record)
+            _record(records, names, request, record, spliced)
     if result.next_record_position is not None:
         names.sub(root, "nextRecordPosition", str(result.next_record_position))
     _echo_search_retrieve(root, names, request)
@@ -140,7 +162,7 @@ def search_retrieve_response(
         names.sub(root, "resultCountPrecision", "info:srw/vocabulary/resultCountPrecision/1/exact")
         if result.facets:
             _faceted_results(root, names, result.facets)
-    return root
+    return Document(root, spliced)
 
 
 def _record(
@@ -148,8 +170,10 @@ def _record(
     names: _Names,
     request: SearchRetrieveRequest,
     record: RetrievedRecord | SurrogateDiagnostic,
+    spliced: list[bytes],
 ) -> None:
     element = names.sub(records, "record")
+    data: bytes | etree._Element
     if not isinstance(record, SurrogateDiagnostic):
         try:
             schema, data = request.schema.identifier, rendered(request.schema, record)
@@ -165,19 +189,33 @@ def _record(
     names.sub(element, "recordSchema", schema)
     escaping = request.record_xml_escaping
     names.sub(element, "recordXMLEscaping" if names.version.is_2 else "recordPacking", escaping)
-    _record_data(names.sub(element, "recordData"), data, escaping)
+    container = names.sub(element, "recordData")
+    if isinstance(data, bytes):
+        _serialized_record_data(container, data, escaping, spliced)
+    else:
+        _record_data(container, data, escaping)
     if names.version is SRUVersion.V1_2 and isinstance(record, RetrievedRecord):
         names.sub(element, "recordIdentifier", record.identifier)
     names.sub(element, "recordPosition", str(record.position))
 
 
-def rendered(schema: RecordSchema, record: RetrievedRecord) -> etree._Element:
-    """The record as ``schema`` renders it (done already by the run step, or here)."""
+def rendered(schema: RecordSchema, record: RetrievedRecord) -> bytes:
+    """The record's XML as ``schema`` renders it (done already by the run step, or here)."""
     if record.rendered is not None:
         return record.rendered
     if record.marc is None:
         raise ValueError(f"record {record.identifier} has neither MARC nor a rendering")
-    return schema.render(record.marc)
+    return serialized(schema.render(record.marc))
+
+
+def _serialized_record_data(
+    container: etree._Element, data: bytes, escaping: str, spliced: list[bytes]
+) -> None:
+    if escaping == "string":
+        container.text = data.decode("utf-8")
+    else:
+        container.append(etree.ProcessingInstruction(RECORD_PLACEHOLDER, str(len(spliced))))
+        spliced.append(data)
 
 
 def _record_data(container: etree._Element, data: etree._Element, escaping: str) -> None:
@@ -329,13 +367,18 @@ def diagnostic_element(diagnostic: SRUDiagnostic, version: SRUVersion) -> etree.
     return element
 
 
-def serialize(response: etree._Element, stylesheet: str | None = None) -> bytes:
+def serialize(response: etree._Element | Document, stylesheet: str | None = None) -> bytes:
     """UTF-8 bytes with an XML declaration and, when asked for, an xml-stylesheet PI."""
-    document = etree.ElementTree(response)
+    root = response.root if isinstance(response, Document) else response
+    document = etree.ElementTree(root)
     if stylesheet:
         quoted = stylesheet.replace('"', "%22")
         instruction = etree.ProcessingInstruction(
             "xml-stylesheet", f'type="text/xsl" href="{quoted}"'
         )
-        response.addprevious(instruction)
-    return etree.tostring(document, xml_declaration=True, encoding="UTF-8")
+        root.addprevious(instruction)
+    written = etree.tostring(document, xml_declaration=True, encoding="UTF-8")
+    if not isinstance(response, Document) or not response.records:
+        return written
+    records = response.records
+    return _PLACEHOLDERS.sub(lambda found: records[int(found[1])], written)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lxml import etree
 from pymarc import Record
 
 from kitapbridge.sru_server.diagnostics import SRUDiagnostic
@@ -23,8 +22,9 @@ class RetrievedRecord:
     """The stable record id (``rec.id``; the cluster id in the union catalog)."""
     marc: Record | None
     """The record; None when ``rendered`` already holds it in the requested schema."""
-    rendered: etree._Element | None = None
-    """The record in the request's schema, when the run step rendered it already."""
+    rendered: bytes | None = None
+    """The record's XML in the request's schema (``rendered_records.serialized``), when
+    the run step rendered it already."""
 
 
 @dataclass(frozen=True, slots=True)

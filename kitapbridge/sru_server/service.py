@@ -33,7 +33,7 @@ from kitapbridge.catalog.schools import find_school
 from kitapbridge.cql import SearchClause
 from kitapbridge.sru_server import diagnostics as diag
 from kitapbridge.sru_server.catalog_search import CatalogPlan, plan
-from kitapbridge.sru_server.catalogs import Catalog, SchoolCatalog, UnionCatalog
+from kitapbridge.sru_server.catalogs import Catalog, SchoolCatalog, UnionCatalog, state_at
 from kitapbridge.sru_server.facets import FACET_MAXIMUM_RECORDS, check_facets, count_facets
 from kitapbridge.sru_server.query_check import catalog_clause, catalog_query
 from kitapbridge.sru_server.rendered_records import RenderedRecords
@@ -100,11 +100,24 @@ class SRUService:
         with self._sessions() as session:
             return find_school(session, isil) is not None
 
-    def search(self, request: SearchRetrieveRequest, database: Database) -> SearchResult:
-        """One page of a searchRetrieve, from the result set of its query (made if new)."""
-        return _once_more_if_disconnected(lambda: self._search(request, database))
+    def search(
+        self,
+        request: SearchRetrieveRequest,
+        database: Database,
+        catalog_version: int | None = None,
+    ) -> SearchResult:
+        """One page of a searchRetrieve, from the result set of its query (made if new).
 
-    def _search(self, request: SearchRetrieveRequest, database: Database) -> SearchResult:
+        ``catalog_version``: the catalog's change version read before the request ran
+        (by the response cache), the state a new result set is made at; read here if
+        not given. An earlier reading is safe: a change committed since makes the
+        result set look older than it is, and the next request remakes it.
+        """
+        return _once_more_if_disconnected(lambda: self._search(request, database, catalog_version))
+
+    def _search(
+        self, request: SearchRetrieveRequest, database: Database, catalog_version: int | None
+    ) -> SearchResult:
         catalog_plan = plan(
             catalog_query(request.query, proximity=True),
             lambda rid: self._result_set_query(rid, database),
@@ -119,7 +132,14 @@ class SRUService:
             f"{database.union}|{school}|{matches_nothing}|{catalog_plan.sort}|{catalog_plan.query}"
         )
         with self._sessions() as session:
-            search = _Search(session.connection(), catalog, catalog_plan, school, self._result_sets)
+            search = _Search(
+                session.connection(),
+                catalog,
+                catalog_plan,
+                school,
+                self._result_sets,
+                None if catalog_version is None else state_at(catalog_version),
+            )
             window = (request.start_record - 1, request.maximum_records)
             result_set = self._result_sets.get(key, window)
             if result_set is not None:
@@ -203,12 +223,16 @@ class _Search:
     plan: CatalogPlan
     school: str | None
     result_sets: ResultSets
+    known_state: str | None
+    """``Catalog.state`` as read before this request ran, if it was."""
 
     def create(self, key: str, ttl: int | None, matches_nothing: bool) -> ResultSet:
         """The result set of a query not seen recently: its hit list, or its count."""
         query = self.plan.query
         hits: list[int] | None = []
-        state = self.catalog.state(self.connection)  # before the hits: a change between re-runs
+        state = self.known_state
+        if state is None:  # before the hits: a change in between makes the set look stale
+            state = self.catalog.state(self.connection)
         try:
             if not matches_nothing:
                 hits = self.catalog.hits(

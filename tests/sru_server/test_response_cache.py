@@ -245,3 +245,47 @@ def test_the_cache_stays_within_its_bytes_dropping_the_least_recently_used() -> 
     cache.put(("a", "", "", ""), kept(b"y" * 2000))
     assert [key[0] for key in cache._entries] == ["d", "a"]
     assert cache.size == kept(b"x" * 1000).size + kept(b"y" * 2000).size
+
+
+def statements_of(app: Flask) -> list[str]:
+    """SQL the SRU read pool runs through SQLAlchemy from now on (the response cache's
+    own version read goes to the DBAPI connection and is not among them)."""
+    from sqlalchemy import event
+
+    from kitapbridge.web import db
+
+    app.test_client().get("/sru", query_string={"operation": "explain"})  # the pool exists
+    ran: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        ran.append(" ".join(statement.split()))
+
+    event.listen(db.read_sessions(app).kw["bind"], "before_cursor_execute", seen)
+    return ran
+
+
+@pytest.mark.parametrize(
+    ("path", "first_page", "next_page"),
+    [
+        # the hit list, the clusters' snapshots, the members' MARC; then no hit list
+        ("/sru", 3, 2),
+        # the school exists, the hit list, the records' versions, their MARC
+        (f"/sru/{ASTANA}", 4, 3),
+    ],
+)
+def test_a_new_query_reads_the_catalog_version_once_before_it_runs(
+    apps: tuple[Flask, Flask], path: str, first_page: int, next_page: int
+) -> None:
+    cached, _uncached = apps
+    ran = statements_of(cached)
+    query = {"version": "1.2", "operation": "searchRetrieve", "query": "cql.allRecords = 1"}
+    client = cached.test_client()
+    assert client.get(path, query_string={**query, "maximumRecords": "1"}).status_code == 200
+    assert len(ran) == first_page
+    assert not any(s.startswith("SELECT catalog_changes.version") for s in ran)
+    # The page's own statement reads the version too (is the result set current?) ...
+    assert sum("catalog_changes" in s for s in ran) == 1
+    ran.clear()
+    # ... and the result set made at the version the response cache read is current.
+    assert client.get(path, query_string={**query, "startRecord": "2"}).status_code == 200
+    assert len(ran) == next_page

@@ -11,6 +11,7 @@ from pymarc import Record
 
 from kitapbridge.sru_server import diagnostics as diag
 from kitapbridge.sru_server.explain import DatabaseDescription, explain_record
+from kitapbridge.sru_server.rendered_records import serialized
 from kitapbridge.sru_server.request import (
     ExplainRequest,
     ScanRequest,
@@ -210,3 +211,54 @@ def test_a_record_the_crosswalk_cannot_render_becomes_surrogate_67(abai: Record)
     assert record.findtext("{*}recordSchema") == "info:srw/schema/1/diagnostics-v1.1"
     assert record.findtext(".//{*}uri") == "info:srw/diagnostic/1/67"
     assert record.findtext("{*}recordPosition") == "1"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("packing", ["xml", "string"])
+def test_a_kept_rendering_gives_the_bytes_of_a_record_rendered_in_the_response(
+    version: str, packing: str, abai: Record, sandburg: Record
+) -> None:
+    escaping = "recordXMLEscaping" if version == "2.0" else "recordPacking"
+    parsed = search(version, query="a", recordSchema="mods", **{escaping: packing})
+    fresh = SearchResult(
+        number_of_records=2,
+        records=(RetrievedRecord(1, "7", abai), RetrievedRecord(2, "8", sandburg)),
+    )
+    kept = SearchResult(
+        number_of_records=2,
+        records=(
+            RetrievedRecord(1, "7", None, serialized(parsed.schema.render(abai))),
+            RetrievedRecord(2, "8", None, serialized(parsed.schema.render(sandburg))),
+        ),
+    )
+    document = serialize(search_retrieve_response(parsed, kept))
+    assert document == serialize(search_retrieve_response(parsed, fresh))
+    assert b"kitapbridge-record" not in document
+    root = etree.fromstring(document)
+    data = root.findall("{*}records/{*}record/{*}recordData")
+    if packing == "xml":
+        titles = [d.findtext(".//{http://www.loc.gov/mods/v3}title") for d in data]
+    else:
+        titles = [
+            etree.fromstring(d.text.encode()).findtext(".//{http://www.loc.gov/mods/v3}title")
+            for d in data
+            if d.text is not None
+        ]
+    assert titles == [
+        parsed.schema.render(abai).findtext(".//{http://www.loc.gov/mods/v3}title"),
+        parsed.schema.render(sandburg).findtext(".//{http://www.loc.gov/mods/v3}title"),
+    ]
+
+
+def test_a_placeholder_written_by_a_client_stays_text(abai: Record) -> None:
+    forged = "<?kitapbridge-record 0?>"
+    parsed = search("1.2", query=f'dc.title = "{forged}"')
+    result = SearchResult(
+        number_of_records=1,
+        records=(RetrievedRecord(1, "7", None, b"<record>kept</record>"),),
+    )
+    document = serialize(search_retrieve_response(parsed, result))
+    root = etree.fromstring(document)
+    assert root.findtext("{*}echoedSearchRetrieveRequest/{*}query") == f'dc.title = "{forged}"'
+    assert document.count(b"<record>kept</record>") == 1
+    assert b"&lt;?kitapbridge-record 0?&gt;" in document
