@@ -31,12 +31,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from lxml import etree
-from sqlalchemy.orm import sessionmaker
 
 from benchmarks.report import Section
-from benchmarks.sru_lab import AUTHORS, LAB_SCHOOL, TITLES, lab_records, load_school
+from benchmarks.sru_lab import AUTHORS, TITLES, lab_records, load_lab_store
 from benchmarks.zebra_peer import free_port, running_zebra, wait_for_port, zebra_available
-from kitapbridge.catalog.store import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = int(os.environ.get("KITAPBRIDGE_BENCH_SRU_RECORDS", "100000"))
@@ -136,14 +134,7 @@ def run() -> list[Section]:
     with tempfile.TemporaryDirectory(prefix="bench-sru-") as scratch, postgres_schema() as url:
         directory = Path(scratch)
         started = time.perf_counter()
-        engine = make_engine(url)
-        migrate(engine)
-        load_school(sessionmaker(engine, expire_on_commit=False), LAB_SCHOOL, lab_records(RECORDS))
-        # VACUUM as autovacuum would after an import: it sets the visibility map that
-        # index-only scans of the term index rely on.
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-        engine.dispose()
+        load_lab_store(url, RECORDS)
         load_seconds = time.perf_counter() - started
         with kitapbridge_server(url) as ours:
             started = time.perf_counter()

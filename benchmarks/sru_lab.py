@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kitapbridge.catalog.ingest import IncomingRecord, ingest, start_run
 from kitapbridge.catalog.schools import ensure_school
+from kitapbridge.catalog.store import make_engine, migrate
 from kitapbridge.connectors.base import SourceRecord, SourceSystem
 from kitapbridge.marc.conversion import Conversion
 from kitapbridge.marc.flavour import Flavour
@@ -95,3 +96,17 @@ def load_school(
         school = ensure_school(session, isil)
         run_id = start_run(session, school, SourceSystem.MARC, started_by="sru lab").id
     ingest(sessions, run_id, incoming(records), batch_size=1000)
+
+
+def load_lab_store(url: str, records: int) -> None:
+    """A migrated store at ``url`` holding ``records`` lab records of ``LAB_SCHOOL``, vacuumed.
+
+    VACUUM as autovacuum would after an import: it sets the visibility map that
+    index-only scans of the term index rely on.
+    """
+    engine = make_engine(url)
+    migrate(engine)
+    load_school(sessionmaker(engine, expire_on_commit=False), LAB_SCHOOL, lab_records(records))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+    engine.dispose()

@@ -27,11 +27,9 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import sessionmaker
 
 from benchmarks.bench_sru import POSTGRES_URL, varied_queries
-from benchmarks.sru_lab import LAB_SCHOOL, lab_records, load_school
-from kitapbridge.catalog.store import make_engine, migrate
+from benchmarks.sru_lab import load_lab_store
 from kitapbridge.config import Settings
 from kitapbridge.web.app import close_app, create_app
 
@@ -50,12 +48,7 @@ def schema_url(records: int) -> str:
     admin.dispose()
     if exists is None:
         started = time.perf_counter()
-        engine = make_engine(url)
-        migrate(engine)
-        load_school(sessionmaker(engine, expire_on_commit=False), LAB_SCHOOL, lab_records(records))
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-        engine.dispose()
+        load_lab_store(url, records)
         print(f"loaded {records:,} records in {time.perf_counter() - started:.0f} s")
     return url
 
