@@ -196,8 +196,8 @@ def ids_in_order(session: Reader, ids: Select[Any], order: list[Any], limit: int
 def record_versions(
     connection: Connection, record_ids: Sequence[int]
 ) -> tuple[dict[int, datetime], int | None]:
-    """Each record's ``modified_at`` (what its rendering depends on), and ``last_change``
-    (the catalog's change version) as the same statement saw it."""
+    """Each record's ``modified_at`` (what its rendering depends on), and the
+    catalog's change version as the same statement saw it."""
     if not record_ids:
         return {}, None
     statement = _versions_statement(connection.dialect.name)
@@ -239,13 +239,6 @@ def in_bound_list(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
     if dialect == "postgresql":
         return column == any_(bindparam(name, type_=ARRAY(column.type)))
     return column.in_(bindparam(name, expanding=True))
-
-
-def last_change(connection: Connection) -> int:
-    """The catalog's change version (``catalog.changes``): every add, edit or deletion
-    of a record bumps it, in commit order, so results computed at an older version may
-    be stale."""
-    return changes.current_version(connection)
 
 
 def checkpoints(

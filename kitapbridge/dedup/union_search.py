@@ -164,17 +164,6 @@ def cluster_hits(
     return anchors if len(anchors) <= limit else None
 
 
-def last_change(connection: Connection) -> int:
-    """The catalog's change version (``catalog.changes``): records, copies, clusters and
-    schools all bump it, in commit order. Cached cluster results made at an older
-    version may be stale."""
-    return changes.current_version(connection)
-
-
-def _last_change_columns() -> list[Any]:
-    return [changes.version_column().label("catalog_version")]
-
-
 def cluster_checkpoints(
     connection: Connection,
     query: Query,
@@ -261,7 +250,8 @@ def cluster_snapshots(
 def cluster_snapshots_as_of(
     connection: Connection, cluster_ids: Sequence[str]
 ) -> tuple[dict[str, ClusterSnapshot], int | None]:
-    """The snapshots, and ``last_change`` as the same statement saw it (None without rows).
+    """The snapshots, and the catalog's change version as the same statement saw it
+    (None without rows).
 
     One statement (a page costs round trips, not rows): each live member with its
     school, its copies (one row per copy), its cluster's retired ids and last departure,
@@ -350,7 +340,7 @@ def _snapshot_rows(cluster: Any, placed_at: Any, *, joined: bool = True) -> Sele
         cluster.label("cluster_id"),
         retired.label("retired"),
         left_at.label("left_at"),
-        *_last_change_columns(),
+        changes.version_column().label("catalog_version"),
         StoredHolding.id.label("holding_id"),
         StoredHolding.barcode.label("barcode"),
         StoredHolding.inventory_number.label("inventory_number"),

@@ -18,6 +18,7 @@ from typing import Protocol
 from pymarc import Record
 from sqlalchemy import Connection
 
+from kitapbridge.catalog import changes
 from kitapbridge.catalog import search as catalog_search
 from kitapbridge.catalog.query import Cursor, Query, Sort
 from kitapbridge.catalog.records import StoredRecordError, marc_of
@@ -84,7 +85,7 @@ class UnionCatalog:
         self._renderings = renderings
 
     def state(self, connection: Connection) -> str:
-        return state_at(union_search.last_change(connection))
+        return state_at(changes.current_version(connection))
 
     def hits(
         self, connection: Connection, query: Query, sort: Sort, school: str | None, limit: int
@@ -169,7 +170,7 @@ class SchoolCatalog:
         self._renderings = renderings
 
     def state(self, connection: Connection) -> str:
-        return state_at(catalog_search.last_change(connection))
+        return state_at(changes.current_version(connection))
 
     def hits(
         self, connection: Connection, query: Query, sort: Sort, school: str | None, limit: int
@@ -204,8 +205,8 @@ class SchoolCatalog:
         self, connection: Connection, ids: Sequence[int], first: int, schema: RecordSchema
     ) -> tuple[list[Retrieved], str | None]:
         """Stored records, rendered (or reused) in ``schema``; MARC read only when needed."""
-        versions, last_change = catalog_search.record_versions(connection, ids)
-        seen = state_at(last_change) if versions and last_change is not None else None
+        versions, seen_version = catalog_search.record_versions(connection, ids)
+        seen = state_at(seen_version) if versions and seen_version is not None else None
         cached = {
             i: self._renderings.get(("record", i, versions[i]), schema.identifier)
             for i in ids
