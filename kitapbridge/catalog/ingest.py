@@ -247,8 +247,8 @@ def write_batch(session: Session, run: ImportRun, ready: PreparedBatch, folder: 
     rows = ready.rows
     if rows is not None and not rows.fits([r.local_id for r in plan.added], plan.replaced_keys):
         rows = None
-    added = _insert_records(session, run, plan, seen_at, rows)
-    _overwrite_records(session, run, plan, seen_at)
+    added = _insert_records(session, scope, run, plan, seen_at, rows)
+    _overwrite_records(session, scope, run, plan, seen_at)
     if rows is None:
         copy = bulk.IndexCopyFormat() if bulk.is_postgresql(session) else None
         rows = batch_rows(run.school_id, plan.written, added, plan.replaced_keys, copy=copy)
@@ -388,6 +388,7 @@ def _keep_versions(session: Session, run: ImportRun, record_ids: list[int], now:
 
 def _insert_records(
     session: Session,
+    scope: StoreScope,
     run: ImportRun,
     plan: _BatchPlan,
     seen_at: datetime,
@@ -398,7 +399,6 @@ def _insert_records(
     On PostgreSQL the ids are the ones drawn ahead with ``rows``, or drawn now;
     SQLite hands them out on insert.
     """
-    scope = StoreScope(run.school_id, run.system)
     local_ids = [record.local_id for record in plan.added]
     if not bulk.is_postgresql(session):
         new_rows = [_record_row(scope, run, record, seen_at) for record in plan.added]
@@ -418,12 +418,11 @@ def _insert_records(
 
 
 def _overwrite_records(
-    session: Session, run: ImportRun, plan: _BatchPlan, seen_at: datetime
+    session: Session, scope: StoreScope, run: ImportRun, plan: _BatchPlan, seen_at: datetime
 ) -> None:
     """Overwrite the changed or restored records (their ids stay)."""
     if not plan.replaced:
         return
-    scope = StoreScope(run.school_id, run.system)
     replaced = [_record_row(scope, run, record, seen_at) for record, _id in plan.replaced]
     keep = {"school_id", "system", "local_id", "first_seen_at", "first_seen_run_id"}
     bulk.upsert(
